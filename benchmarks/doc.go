@@ -1,0 +1,44 @@
+// Package benchmarks holds the code concbench measures: the concurrency
+// models and one package per case of the seed tutorial
+// (concurrency-vs-parallelism, a Python tutorial ported here to Go).
+//
+// # Layout
+//
+//	models/     the concurrency models behind one API (serial, goroutines,
+//	            pool, errgroup, semaphore, procpool)
+//	profile/    the input sizes: quick, full, seed
+//	factorize/  seed case 2: CPU-bound trial-division factorisation
+//	fetch/      seed case 1 and section 7: I/O-bound batch fetch, Semaphore(10)
+//	prodcons/   seed case 3: producer/consumer over a bounded queue
+//	syncprims/  seed section 7: the sync primitives
+//	pitfalls/   seed section 9: every pitfall as a test, with the Go remedy
+//
+// # Benchmark names
+//
+// Every benchmark is named BenchmarkCase/key=value/key=value, so that
+// benchstat and the report can group results by key. The keys, all
+// lowercase, come from this list:
+//
+//	model      the concurrency model (models.Model): serial, goroutines, ...
+//	items      how many tasks one operation runs
+//	n          the input of a CPU task (the number factorised)
+//	workers    the bound k of a pool, errgroup or semaphore, when it is not
+//	           the model's default
+//	delay      the server-side delay of one request (a time.Duration)
+//	requests   how many requests one operation sends
+//	transport  the HTTP transport: default or tuned
+//	queue      the queue implementation of producer/consumer: chan or cond
+//	consumers  how many consumers drain the queue
+//	work       the CPU work per item
+//	kind       the variant of a primitive (goroutine, thread, process, ...)
+//	prim       the synchronisation primitive under test
+//	mix        the read/write mix of a lock benchmark
+//
+// No name part ends in -digits: the trailing -N of a benchmark line is
+// GOMAXPROCS, set with go test -cpu, and is absent when GOMAXPROCS is 1.
+// GOMAXPROCS=1 is the counterpart of Python's GIL: concurrency without
+// parallelism.
+//
+// Custom per-operation figures are reported with testing.B.ReportMetric
+// (items/s, ratio-to-delay, max-inflight, ...).
+package benchmarks
