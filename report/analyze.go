@@ -1,0 +1,395 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/perf/benchmath"
+	"golang.org/x/perf/benchproc"
+)
+
+// An Analyzer adds its own analysed data to a [Report], stored in
+// Report.Extensions under its name, so that a new part of the report (scaling
+// fits, a history view, a regression gate) needs no change to the core.
+type Analyzer interface {
+	// Name is the key of the analyser's data in Report.Extensions.
+	Name() string
+	// Analyze returns the analyser's data, computed from the dataset and the
+	// core analysis. It may append to rep.Warnings.
+	Analyze(ds *Dataset, rep *Report) (any, error)
+}
+
+// AnalyzeOptions configures [Analyze]. The zero value uses the serial model
+// as the baseline, 95% intervals and no extensions.
+type AnalyzeOptions struct {
+	// Baseline names the model every speedup is measured against, at one
+	// core. Empty means "serial".
+	Baseline string
+	// Confidence is the confidence level of every interval; 0 means 0.95.
+	Confidence float64
+	// Analyzers run after the core analysis, in order.
+	Analyzers []Analyzer
+}
+
+// minSamples is the number of measurements benchmath needs for a 95%
+// interval around the median.
+const minSamples = 6
+
+// sampleKey identifies one sample of a run: a case, model, core count, unit.
+type sampleKey struct {
+	caseKey benchproc.Key
+	model   string
+	procs   int
+	unit    string
+}
+
+// group accumulates the measurements of one sample.
+type group struct {
+	values  []float64
+	file    string
+	line    int
+	results int // result lines of this case, model and procs (for units)
+}
+
+// runData accumulates one run.
+type runData struct {
+	env    benchproc.Key
+	cases  []benchproc.Key
+	seen   map[benchproc.Key]bool
+	groups map[sampleKey]*group
+	// samples lists each case's sample keys in the order first seen.
+	samples map[benchproc.Key][]sampleKey
+	// lines counts the result lines per case, model and procs.
+	lines map[sampleKey]int
+	ncpu  string
+	ncpuK string
+}
+
+// Analyze summarises a dataset into a [Report]. It fails only when an
+// analyser fails; every other problem becomes a warning.
+func Analyze(ds *Dataset, opts AnalyzeOptions) (*Report, error) {
+	baseline := opts.Baseline
+	if baseline == "" {
+		baseline = "serial"
+	}
+	confidence := opts.Confidence
+	if confidence == 0 {
+		confidence = 0.95
+	}
+	if confidence <= 0 || confidence >= 1 {
+		return nil, fmt.Errorf("confidence %v is not between 0 and 1", confidence)
+	}
+	rep := &Report{
+		Inputs:     ds.Inputs,
+		Config:     ds.Config,
+		SplitBy:    ds.SplitBy,
+		Baseline:   baseline,
+		Confidence: confidence,
+		Warnings:   append([]Warning(nil), ds.Warnings...),
+	}
+
+	runs := map[benchproc.Key]*runData{}
+	var envs []benchproc.Key
+	for i := range ds.Observations {
+		o := &ds.Observations[i]
+		rd := runs[o.Env]
+		if rd == nil {
+			rd = &runData{env: o.Env, seen: map[benchproc.Key]bool{}, groups: map[sampleKey]*group{}, samples: map[benchproc.Key][]sampleKey{}, lines: map[sampleKey]int{}}
+			runs[o.Env] = rd
+			envs = append(envs, o.Env)
+		}
+		if !rd.seen[o.Case] {
+			rd.seen[o.Case] = true
+			rd.cases = append(rd.cases, o.Case)
+		}
+		if rd.ncpu == "" {
+			for _, k := range []string{"ncpu", "gomaxprocs-default"} {
+				if v := o.ConfigValue(k); v != "" {
+					rd.ncpu, rd.ncpuK = v, k
+					break
+				}
+			}
+		}
+		rd.lines[sampleKey{caseKey: o.Case, model: o.Model, procs: o.Procs}]++
+		for _, v := range o.Values {
+			k := sampleKey{o.Case, o.Model, o.Procs, v.Unit}
+			g := rd.groups[k]
+			if g == nil {
+				g = &group{file: o.File, line: o.Line}
+				rd.groups[k] = g
+				rd.samples[o.Case] = append(rd.samples[o.Case], k)
+			}
+			g.values = append(g.values, v.Value)
+		}
+	}
+	if len(envs) > 0 && !envs[0].IsZero() {
+		benchproc.SortKeys(envs)
+	}
+	for i, env := range envs {
+		label := ""
+		if len(envs) > 1 {
+			label = envLabel(runs[env].env)
+		}
+		rep.Runs = append(rep.Runs, analyzeRun(ds, rep, runs[env], fmt.Sprintf("r%d", i+1), label, baseline, confidence))
+	}
+	for _, a := range opts.Analyzers {
+		data, err := a.Analyze(ds, rep)
+		if err != nil {
+			return nil, fmt.Errorf("analysis %s: %w", a.Name(), err)
+		}
+		if rep.Extensions == nil {
+			rep.Extensions = map[string]any{}
+		}
+		rep.Extensions[a.Name()] = data
+	}
+	return rep, nil
+}
+
+func analyzeRun(ds *Dataset, rep *Report, rd *runData, id, runLabel, baseline string, confidence float64) Run {
+	run := Run{ID: id}
+	if !rd.env.IsZero() {
+		for _, f := range rd.env.Projection().FlattenedFields() {
+			if v := rd.env.Get(f); v != "" {
+				run.Env = append(run.Env, KeyValue{Key: f.Name, Value: v})
+			}
+		}
+	}
+	if rd.ncpu != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(rd.ncpu))
+		if err != nil || n < 1 {
+			rep.Warnings = append(rep.Warnings, Warning{Kind: "ncpu", Msg: fmt.Sprintf("%s%s %q is not a CPU count; oversubscribed points are not marked", runLabel, rd.ncpuK, rd.ncpu)})
+		} else {
+			run.NCPU, run.NCPUSource = n, rd.ncpuK
+		}
+	} else {
+		rep.Warnings = append(rep.Warnings, Warning{Kind: "ncpu", Msg: runLabel + "no ncpu: or gomaxprocs-default: configuration line gives the CPU count; oversubscribed points are not marked"})
+	}
+
+	cases := rd.cases
+	benchproc.SortKeys(cases)
+	overProcs := map[int]bool{}
+	for ci, ck := range cases {
+		c := Case{
+			ID:     fmt.Sprintf("%s-c%d", id, ci+1),
+			Name:   ck.Get(ds.nameField),
+			Params: strings.TrimPrefix(ck.Get(ds.paramsField), "*"),
+		}
+		models, procs, units := map[string]bool{}, map[int]bool{}, map[string]bool{}
+		for _, k := range rd.samples[ck] {
+			models[k.model], procs[k.procs], units[k.unit] = true, true, true
+		}
+		c.Procs = sortedKeys(procs, cmp.Compare[int])
+		modelList := sortedKeys(models, func(a, b string) int {
+			if (a == baseline) != (b == baseline) {
+				if a == baseline {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(a, b)
+		})
+		_, c.HasBaseline = rd.groups[sampleKey{ck, baseline, 1, "sec/op"}]
+		if !c.HasBaseline {
+			// The case may have no time unit (filtered away); look at any unit.
+			for u := range units {
+				if _, ok := rd.groups[sampleKey{ck, baseline, 1, u}]; ok {
+					c.HasBaseline = true
+				}
+			}
+		}
+		if !c.HasBaseline {
+			msg := fmt.Sprintf("%s%s: no %s model at GOMAXPROCS=1; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
+			if !models[baseline] {
+				msg = fmt.Sprintf("%s%s: no %s model; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
+			}
+			rep.Warnings = append(rep.Warnings, Warning{Kind: "baseline", Msg: msg})
+		}
+		for _, unit := range sortedKeys(units, compareUnits) {
+			t := UnitTable{Unit: unit, HigherIsBetter: higherIsBetter(ds, unit)}
+			assumption := ds.Units.GetAssumption(unit)
+			var base *benchmath.Sample
+			var baseSum benchmath.Summary
+			if g := rd.groups[sampleKey{ck, baseline, 1, unit}]; g != nil {
+				base = benchmath.NewSample(g.values, &benchmath.DefaultThresholds)
+				baseSum = assumption.Summary(base, confidence)
+			}
+			for _, m := range modelList {
+				series := ModelSeries{Model: m}
+				var self *benchmath.Sample
+				var selfSum benchmath.Summary
+				for _, p := range c.Procs {
+					g := rd.groups[sampleKey{ck, m, p, unit}]
+					if g == nil {
+						continue
+					}
+					s := benchmath.NewSample(g.values, &benchmath.DefaultThresholds)
+					sum := assumption.Summary(s, confidence)
+					label := c.Name + modelPart(m) + c.Params + procsSuffix(p)
+					if lines := rd.lines[sampleKey{caseKey: ck, model: m, procs: p}]; len(g.values) != lines {
+						rep.Warnings = append(rep.Warnings, Warning{File: g.file, Line: g.line, Kind: "units", Msg: fmt.Sprintf("%s%s: %s is reported by %d of its %d result lines", runLabel, label, unit, len(g.values), lines)})
+					}
+					if len(g.values) < minSamples && unit == t0(c, units) {
+						rep.Warnings = append(rep.Warnings, Warning{File: g.file, Line: g.line, Kind: "samples", Msg: fmt.Sprintf("%s%s: %d samples; need >= %d for a %v%% interval (run with -count %d or more)", runLabel, label, len(g.values), minSamples, confidence*100, minSamples)})
+					}
+					pt := Point{Procs: p, N: len(g.values), Median: sum.Center}
+					if finite(sum.Lo) && finite(sum.Hi) {
+						pt.Lo, pt.Hi = ptr(sum.Lo), ptr(sum.Hi)
+					}
+					if run.NCPU > 0 && p > run.NCPU {
+						pt.Oversubscribed = true
+						overProcs[p] = true
+					}
+					if p == 1 && m == baseline && base != nil {
+						// The same measurements: let speedup see it.
+						s = base
+					}
+					if p == 1 {
+						self, selfSum = s, sum
+					}
+					if base != nil {
+						pt.VsBaseline = speedup(assumption, base, baseSum, s, sum, t.HigherIsBetter)
+						if pt.VsBaseline != nil {
+							pt.Efficiency = ptr(pt.VsBaseline.Value / float64(p))
+						}
+					}
+					if self != nil {
+						pt.VsSelf = speedup(assumption, self, selfSum, s, sum, t.HigherIsBetter)
+						if pt.VsSelf != nil {
+							pt.SelfEfficiency = ptr(pt.VsSelf.Value / float64(p))
+						}
+					}
+					series.Points = append(series.Points, pt)
+				}
+				if len(series.Points) > 0 {
+					t.Models = append(t.Models, series)
+				}
+			}
+			c.Units = append(c.Units, t)
+		}
+		run.Cases = append(run.Cases, c)
+	}
+	if len(overProcs) > 0 {
+		ps := sortedKeys(overProcs, cmp.Compare[int])
+		strs := make([]string, len(ps))
+		for i, p := range ps {
+			strs[i] = strconv.Itoa(p)
+		}
+		rep.Warnings = append(rep.Warnings, Warning{Kind: "oversubscribed", Msg: fmt.Sprintf("%sGOMAXPROCS %s exceeds the %d CPUs (%s): those points are oversubscribed and drawn hollow", runLabel, strings.Join(strs, ", "), run.NCPU, run.NCPUSource)})
+	}
+	return run
+}
+
+// t0 returns the unit whose sample counts are checked: time per operation
+// when the case has it, else the first unit.
+func t0(c Case, units map[string]bool) string {
+	if units["sec/op"] {
+		return "sec/op"
+	}
+	return sortedKeys(units, compareUnits)[0]
+}
+
+// speedup compares sample s against reference ref; nil when a median is not
+// positive.
+func speedup(a benchmath.Assumption, ref *benchmath.Sample, refSum benchmath.Summary, s *benchmath.Sample, sum benchmath.Summary, higher bool) *Ratio {
+	if !(refSum.Center > 0 && sum.Center > 0) {
+		return nil
+	}
+	if ref == s {
+		return &Ratio{Value: 1, P: 1, Reference: true}
+	}
+	r := &Ratio{}
+	if higher {
+		r.Value = sum.Center / refSum.Center
+	} else {
+		r.Value = refSum.Center / sum.Center
+	}
+	if finite(refSum.Lo) && finite(refSum.Hi) && finite(sum.Lo) && finite(sum.Hi) && refSum.Lo > 0 && sum.Lo > 0 {
+		if higher {
+			r.Lo, r.Hi = ptr(sum.Lo/refSum.Hi), ptr(sum.Hi/refSum.Lo)
+		} else {
+			r.Lo, r.Hi = ptr(refSum.Lo/sum.Hi), ptr(refSum.Hi/sum.Lo)
+		}
+	}
+	c := a.Compare(ref, s)
+	r.P = c.P
+	r.Significant = c.P < c.Alpha
+	return r
+}
+
+// higherIsBetter reports whether larger values of unit are improvements: from
+// a "Unit ... better=higher" metadata line, else from benchfmt's defaults,
+// else for any rate ("/s").
+func higherIsBetter(ds *Dataset, unit string) bool {
+	switch ds.Units.GetBetter(unit) {
+	case 1:
+		return true
+	case -1:
+		return false
+	}
+	return strings.HasSuffix(unit, "/s")
+}
+
+// compareUnits orders time per operation first, then custom metrics by name,
+// then the allocation units.
+func compareUnits(a, b string) int {
+	rank := func(u string) int {
+		switch u {
+		case "sec/op":
+			return 0
+		case "B/op":
+			return 2
+		case "allocs/op":
+			return 3
+		}
+		return 1
+	}
+	if c := cmp.Compare(rank(a), rank(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func sortedKeys[K comparable](m map[K]bool, compare func(a, b K) int) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, compare)
+	return out
+}
+
+func modelPart(m string) string {
+	if m == "" {
+		return ""
+	}
+	return "/model=" + m
+}
+
+func procsSuffix(p int) string {
+	if p == 1 {
+		return ""
+	}
+	return "-" + strconv.Itoa(p)
+}
+
+// envLabel prefixes the warnings of one run among several.
+func envLabel(env benchproc.Key) string {
+	if env.IsZero() {
+		return ""
+	}
+	var parts []string
+	for _, f := range env.Projection().FlattenedFields() {
+		if v := env.Get(f); v != "" {
+			parts = append(parts, f.Name+"="+v)
+		}
+	}
+	return "[" + strings.Join(parts, " ") + "] "
+}
+
+func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,272 @@
+package report
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/types"
+)
+
+// A Chart is one echarts chart of the page: the id of the element it is drawn
+// in and its options. The options are built with go-echarts but serialised by
+// this package (see [WriteHTML]), never by go-echarts' page renderer.
+type Chart struct {
+	// ID is the id of the chart's element: stable across runs on the same
+	// input, so the page is deterministic.
+	ID string `json:"id"`
+	// Options is the echarts option object.
+	Options map[string]any `json:"options"`
+	// Series lists the names of the chart's visible series, in order; the
+	// browser test checks the drawn chart against it.
+	Series []string `json:"series"`
+}
+
+// palette holds the colour of each model by its index in the case, so that a
+// model's line, its whiskers and its bar share one colour.
+var palette = [...]string{"#5470c6", "#ee6666", "#91cc75", "#fac858", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc", "#8d6e63"}
+
+func modelColor(i int) string { return palette[i%len(palette)] }
+
+const idealColor = "#999999"
+
+// chartInit is the common size and look of every chart.
+func chartInit() opts.Initialization {
+	return opts.Initialization{Width: "100%", Height: "340px"}
+}
+
+func commonGlobals(title, subtitle string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(chartInit()),
+		charts.WithAnimation(false),
+		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: subtitle, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 14}}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithGridOpts(opts.Grid{Left: "56", Right: "24", Top: "64", Bottom: "64", ContainLabel: opts.Bool(true)}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(false)}),
+	}
+}
+
+// primaryUnit returns the unit a case's charts are drawn for: time per
+// operation when present, else the first unit.
+func primaryUnit(c *Case) *UnitTable {
+	if t := c.Unit("sec/op"); t != nil {
+		return t
+	}
+	if len(c.Units) == 0 {
+		return nil
+	}
+	return &c.Units[0]
+}
+
+// CaseCharts returns the charts of one case: speedup against cores,
+// efficiency against cores, and the primary unit per model at the largest
+// core count. It returns nil for a case without measurements.
+func CaseCharts(run *Run, c *Case, baseline string) []Chart {
+	t := primaryUnit(c)
+	if t == nil || len(t.Models) == 0 {
+		return nil
+	}
+	return []Chart{
+		speedupChart(run, c, t, baseline, false),
+		speedupChart(run, c, t, baseline, true),
+		largestChart(run, c, t),
+	}
+}
+
+// speedupChart draws the speedup (or, with efficiency set, the speedup per
+// core) of every model against GOMAXPROCS, with interval whiskers, the ideal
+// line and hollow symbols for oversubscribed points.
+func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency bool) Chart {
+	ref := "vs " + baseline + " at 1 core"
+	if !c.HasBaseline {
+		ref = "vs each model at 1 core"
+	}
+	title, id, yName := "Speedup "+ref, c.ID+"-speedup", "speedup"
+	if efficiency {
+		title, id, yName = "Efficiency (speedup / cores) "+ref, c.ID+"-efficiency", "efficiency"
+	}
+	maxProcs := c.Procs[len(c.Procs)-1]
+	line := charts.NewLine()
+	line.SetGlobalOptions(commonGlobals(title, c.FullName()+" ("+t.Unit+")")...)
+	line.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: maxProcs, MinInterval: 1}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName, Min: 0}),
+	)
+	var names []string
+	ratioOf := func(p *Point) (*Ratio, *float64) {
+		if c.HasBaseline {
+			return p.VsBaseline, p.Efficiency
+		}
+		return p.VsSelf, p.SelfEfficiency
+	}
+	for i, m := range t.Models {
+		name := seriesName(m.Model)
+		var data []opts.LineData
+		var bars [][3]float64
+		for j := range m.Points {
+			p := &m.Points[j]
+			r, eff := ratioOf(p)
+			if r == nil {
+				continue
+			}
+			y, lo, hi := r.Value, r.Lo, r.Hi
+			if efficiency {
+				y = *eff
+				if lo != nil {
+					lo, hi = ptr(*lo/float64(p.Procs)), ptr(*hi/float64(p.Procs))
+				}
+			}
+			d := opts.LineData{Value: []float64{float64(p.Procs), round(y)}, SymbolSize: 7, Symbol: "circle"}
+			if p.Oversubscribed {
+				d.Symbol, d.SymbolSize = "emptyTriangle", 11
+			}
+			data = append(data, d)
+			if lo != nil {
+				bars = append(bars, [3]float64{float64(p.Procs), round(*lo), round(*hi)})
+			}
+		}
+		if len(data) == 0 {
+			continue
+		}
+		color := modelColor(i)
+		line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+		names = append(names, name)
+		if len(bars) > 0 {
+			line.MultiSeries = append(line.MultiSeries, whiskers(name, color, bars))
+		}
+	}
+	// The ideal: y = x for speedup, y = 1 for efficiency.
+	ideal := []opts.LineData{{Value: []float64{1, 1}}, {Value: []float64{float64(maxProcs), float64(maxProcs)}}}
+	idealName := "ideal (y = cores)"
+	if efficiency {
+		ideal[1].Value = []float64{float64(maxProcs), 1}
+		idealName = "ideal (y = 1)"
+	}
+	idealOpts := []charts.SeriesOpts{
+		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Color: idealColor, Width: 1.5}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: idealColor}),
+		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
+	}
+	if run.NCPU > 0 && maxProcs > run.NCPU {
+		idealOpts = append(idealOpts,
+			charts.WithMarkAreaNameCoordItemOpts(opts.MarkAreaNameCoordItem{
+				Name:        fmt.Sprintf("oversubscribed (> %d CPUs)", run.NCPU),
+				Coordinate0: []any{run.NCPU, "min"},
+				Coordinate1: []any{maxProcs, "max"},
+				ItemStyle:   &opts.ItemStyle{Color: "rgba(200, 80, 80, 0.08)"},
+				Label:       &opts.Label{Show: opts.Bool(true), Position: "insideTop", Color: "#a33"},
+			}))
+	}
+	line.AddSeries(idealName, ideal, idealOpts...)
+	names = append(names, idealName)
+	line.Validate()
+	return Chart{ID: id, Options: line.JSON(), Series: names}
+}
+
+// largestChart draws the primary unit of every model at the case's largest
+// core count, as bars with interval whiskers.
+func largestChart(run *Run, c *Case, t *UnitTable) Chart {
+	procs := c.Procs[len(c.Procs)-1]
+	scale, unit := chartScale(t)
+	title := fmt.Sprintf("%s per model at GOMAXPROCS=%d", unitTitle(t.Unit), procs)
+	if run.NCPU > 0 && procs > run.NCPU {
+		title += " (oversubscribed)"
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(commonGlobals(title, c.FullName())...)
+	var models []string
+	var data []opts.BarData
+	var bars [][3]float64
+	for i, m := range t.Models {
+		for _, p := range m.Points {
+			if p.Procs != procs {
+				continue
+			}
+			idx := len(models)
+			models = append(models, seriesName(m.Model))
+			data = append(data, opts.BarData{Value: round(p.Median * scale), ItemStyle: &opts.ItemStyle{Color: modelColor(i)}})
+			if p.Lo != nil {
+				bars = append(bars, [3]float64{float64(idx), round(*p.Lo * scale), round(*p.Hi * scale)})
+			}
+		}
+	}
+	bar.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: "model", NameLocation: "middle", NameGap: 28}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: unit}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+	)
+	bar.SetXAxis(models)
+	name := "median " + unit
+	bar.AddSeries(name, data, charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "48" }))
+	if len(bars) > 0 {
+		bar.MultiSeries = append(bar.MultiSeries, whiskers("95% interval", "#333333", bars))
+	}
+	bar.Validate()
+	return Chart{ID: c.ID + "-largest", Options: bar.JSON(), Series: []string{name}}
+}
+
+// whiskers returns a custom series of interval whiskers: each datum is
+// [x, lo, hi]. The page's script draws it (see renderItem in page.js); the
+// series carries no code.
+func whiskers(name, color string, data [][3]float64) charts.SingleSeries {
+	return charts.SingleSeries{
+		Name:  name,
+		Type:  types.ChartCustom,
+		Data:  data,
+		Color: color,
+		Encode: &opts.Encode{
+			X: 0,
+			Y: []int{1, 2},
+		},
+	}
+}
+
+// seriesName names a model's series; results without a model key still get
+// a visible name.
+func seriesName(model string) string {
+	if model == "" {
+		return "(no model)"
+	}
+	return model
+}
+
+// chartScale picks a readable unit for the primary unit's values.
+func chartScale(t *UnitTable) (float64, string) {
+	if t.Unit != "sec/op" {
+		return 1, t.Unit
+	}
+	var max float64
+	for _, m := range t.Models {
+		for _, p := range m.Points {
+			max = math.Max(max, p.Median)
+		}
+	}
+	switch {
+	case max >= 1:
+		return 1, "s/op"
+	case max >= 1e-3:
+		return 1e3, "ms/op"
+	case max >= 1e-6:
+		return 1e6, "µs/op"
+	}
+	return 1e9, "ns/op"
+}
+
+func unitTitle(unit string) string {
+	if unit == "sec/op" {
+		return "Time per op"
+	}
+	return unit
+}
+
+// round keeps 4 significant digits, so that the page and its golden files
+// do not carry noise digits.
+func round(x float64) float64 {
+	if x == 0 || !finite(x) {
+		return x
+	}
+	mag := math.Pow(10, 3-math.Floor(math.Log10(math.Abs(x))))
+	return math.Round(x*mag) / mag
+}

@@ -1,0 +1,281 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchproc"
+)
+
+// DefaultSplitBy lists the configuration keys whose values separate runs when
+// ReadOptions.SplitBy is nil: results of different toolchains, machines,
+// profiles or platforms are analysed apart, never merged into one sample.
+var DefaultSplitBy = []string{"toolchain", "machine", "profile", "goos", "goarch", "cpu"}
+
+// An Input is one results file to read.
+type Input struct {
+	// Name names the file in messages and in the report.
+	Name string
+	// R reads the file's contents.
+	R io.Reader
+}
+
+// ReadOptions configures [Read]. The zero value reads every result and splits
+// runs by [DefaultSplitBy].
+type ReadOptions struct {
+	// Filter keeps only the results and units matching this expression, in
+	// the syntax of benchstat's -filter ("go doc
+	// golang.org/x/perf/benchproc/syntax"). Empty keeps everything.
+	Filter string
+	// SplitBy lists the configuration keys whose values separate runs.
+	// Nil means DefaultSplitBy.
+	SplitBy []string
+}
+
+// A Dataset holds every benchmark result read by [Read], grouped by the
+// report's projections, and the warnings met on the way.
+type Dataset struct {
+	// Inputs summarises each input, in order.
+	Inputs []InputSummary
+	// Config lists each file configuration key with its distinct values.
+	Config []ConfigEntry
+	// SplitBy is the list of configuration keys that separate runs.
+	SplitBy []string
+	// Observations holds one entry per benchmark result line.
+	Observations []Observation
+	// Units holds the unit metadata lines read (such as better=higher).
+	Units benchfmt.UnitMetadataMap
+	// Warnings lists the problems met while reading.
+	Warnings []Warning
+
+	caseProj, modelProj, procsProj, envProj, configProj *benchproc.Projection
+	nameField, paramsField                              *benchproc.Field
+}
+
+// An Observation is one benchmark result line.
+type Observation struct {
+	// File and Line locate the result in its input.
+	File string
+	Line int
+	// Case projects the base name and the name keys other than model.
+	Case benchproc.Key
+	// Model is the value of the /model name key, "" when there is none.
+	Model string
+	// Procs is the GOMAXPROCS the result ran at.
+	Procs int
+	// Env projects the split-by configuration keys.
+	Env benchproc.Key
+	// Config projects every other file configuration key (commit, date,
+	// kernel, ...): the values in force when this result was written.
+	Config benchproc.Key
+	// Values lists the measurements that passed the filter, with tidied
+	// units (sec/op rather than ns/op).
+	Values []benchfmt.Value
+}
+
+// ConfigValue returns the value of configuration key k for o, looking in
+// both the split-by and the other configuration keys; "" if unset.
+func (o *Observation) ConfigValue(k string) string {
+	for _, key := range []benchproc.Key{o.Env, o.Config} {
+		if key.IsZero() {
+			continue
+		}
+		for _, f := range key.Projection().FlattenedFields() {
+			if f.Name == k {
+				return key.Get(f)
+			}
+		}
+	}
+	return ""
+}
+
+// Read reads every input and groups its results. It returns an error when
+// the filter does not parse, an input cannot be read, or no input holds any
+// benchmark result; problems confined to some lines or files (syntax errors,
+// empty files) become warnings.
+func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
+	if len(inputs) == 0 {
+		return nil, errors.New("no input files")
+	}
+	splitBy := opts.SplitBy
+	if splitBy == nil {
+		splitBy = DefaultSplitBy
+	}
+	expr := opts.Filter
+	if expr == "" {
+		expr = "*"
+	}
+	filter, err := benchproc.NewFilter(expr)
+	if err != nil {
+		return nil, fmt.Errorf("parsing filter: %w", err)
+	}
+	ds := &Dataset{SplitBy: append([]string(nil), splitBy...)}
+	var parser benchproc.ProjectionParser
+	if ds.caseProj, err = parser.Parse(".name,.fullname", filter); err != nil {
+		return nil, fmt.Errorf("parsing case projection: %w", err)
+	}
+	fields := ds.caseProj.Fields()
+	ds.nameField, ds.paramsField = fields[0], fields[1]
+	if ds.modelProj, err = parser.Parse("/model", filter); err != nil {
+		return nil, fmt.Errorf("parsing model projection: %w", err)
+	}
+	if ds.procsProj, err = parser.Parse("/gomaxprocs", filter); err != nil {
+		return nil, fmt.Errorf("parsing gomaxprocs projection: %w", err)
+	}
+	envExpr := make([]string, 0, len(splitBy))
+	for _, k := range splitBy {
+		if k == "" || strings.ContainsAny(k, ",()@/ ") || strings.HasPrefix(k, ".") {
+			return nil, fmt.Errorf("split-by key %q is not a configuration key", k)
+		}
+		envExpr = append(envExpr, k)
+	}
+	if len(envExpr) > 0 {
+		if ds.envProj, err = parser.Parse(strings.Join(envExpr, ","), filter); err != nil {
+			return nil, fmt.Errorf("parsing split-by keys: %w", err)
+		}
+	}
+	ds.configProj = parser.Residue()
+
+	cfg := newConfigCollector()
+	modelField := ds.modelProj.Fields()[0]
+	procsField := ds.procsProj.Fields()[0]
+	reader := new(benchfmt.Reader)
+	for _, in := range inputs {
+		reader.Reset(in.R, in.Name)
+		summary := InputSummary{File: in.Name}
+		lines := 0
+		for reader.Scan() {
+			switch rec := reader.Result().(type) {
+			case *benchfmt.SyntaxError:
+				ds.Warnings = append(ds.Warnings, Warning{File: rec.FileName, Line: rec.Line, Kind: "syntax", Msg: rec.Msg})
+			case *benchfmt.UnitMetadata:
+				// Collected through reader.Units below.
+			case *benchfmt.Result:
+				lines++
+				match, err := filter.Match(rec)
+				if err != nil {
+					return nil, fmt.Errorf("filtering %s:%d: %w", in.Name, lineOf(rec), err)
+				}
+				if !match.Any() {
+					continue
+				}
+				obs, ok := ds.observe(rec, &match, modelField, procsField)
+				if !ok {
+					continue
+				}
+				cfg.add(rec)
+				summary.Results++
+				ds.Observations = append(ds.Observations, obs)
+			}
+		}
+		if err := reader.Err(); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", in.Name, err)
+		}
+		switch {
+		case lines == 0:
+			ds.Warnings = append(ds.Warnings, Warning{File: in.Name, Kind: "empty", Msg: "no benchmark results"})
+		case summary.Results == 0:
+			ds.Warnings = append(ds.Warnings, Warning{File: in.Name, Kind: "empty", Msg: fmt.Sprintf("none of its %d benchmark results pass the filter", lines)})
+		}
+		ds.Inputs = append(ds.Inputs, summary)
+	}
+	ds.Units = reader.Units()
+	ds.Config = cfg.entries()
+	if len(ds.Observations) == 0 {
+		names := make([]string, len(inputs))
+		for i, in := range inputs {
+			names[i] = in.Name
+		}
+		if opts.Filter != "" {
+			return nil, fmt.Errorf("no benchmark results in %s match filter %q", strings.Join(names, ", "), opts.Filter)
+		}
+		return nil, fmt.Errorf("no benchmark results in %s", strings.Join(names, ", "))
+	}
+	return ds, nil
+}
+
+func lineOf(r *benchfmt.Result) int {
+	_, line := r.Pos()
+	return line
+}
+
+// observe projects one result; it reports false, with a warning, for a
+// result that cannot be used.
+func (ds *Dataset) observe(rec *benchfmt.Result, match *benchproc.Match, modelField, procsField *benchproc.Field) (Observation, bool) {
+	file, line := rec.Pos()
+	procs := 1
+	if s := ds.procsProj.Project(rec).Get(procsField); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			ds.Warnings = append(ds.Warnings, Warning{File: file, Line: line, Kind: "procs", Msg: fmt.Sprintf("GOMAXPROCS %q is not a positive integer; result skipped", s)})
+			return Observation{}, false
+		}
+		procs = n
+	}
+	values := make([]benchfmt.Value, 0, len(rec.Values))
+	for i, v := range rec.Values {
+		if match.Test(i) {
+			values = append(values, v)
+		}
+	}
+	if len(values) == 0 {
+		return Observation{}, false
+	}
+	obs := Observation{
+		File:   file,
+		Line:   line,
+		Case:   ds.caseProj.Project(rec),
+		Model:  ds.modelProj.Project(rec).Get(modelField),
+		Procs:  procs,
+		Config: ds.configProj.Project(rec),
+		Values: values,
+	}
+	if ds.envProj != nil {
+		obs.Env = ds.envProj.Project(rec)
+	}
+	return obs, true
+}
+
+// configCollector gathers each configuration key's distinct values in the
+// order they were first seen.
+type configCollector struct {
+	keys   []string
+	values map[string][]string
+	seen   map[string]map[string]bool
+}
+
+func newConfigCollector() *configCollector {
+	return &configCollector{values: map[string][]string{}, seen: map[string]map[string]bool{}}
+}
+
+func (c *configCollector) add(r *benchfmt.Result) {
+	for _, cfg := range r.Config {
+		if !cfg.File {
+			continue
+		}
+		seen, ok := c.seen[cfg.Key]
+		if !ok {
+			seen = map[string]bool{}
+			c.seen[cfg.Key] = seen
+			c.keys = append(c.keys, cfg.Key)
+		}
+		if seen[string(cfg.Value)] {
+			continue
+		}
+		v := string(cfg.Value)
+		seen[v] = true
+		c.values[cfg.Key] = append(c.values[cfg.Key], v)
+	}
+}
+
+func (c *configCollector) entries() []ConfigEntry {
+	out := make([]ConfigEntry, 0, len(c.keys))
+	for _, k := range c.keys {
+		out = append(out, ConfigEntry{Key: k, Values: c.values[k]})
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+package report
+
+import "fmt"
+
+// A Report is the analysed form of one or more results files. Every chart and
+// table of the rendered report is drawn from it, and it is written as
+// report.json.
+type Report struct {
+	// Inputs lists the files read, in the order given.
+	Inputs []InputSummary `json:"inputs"`
+	// Config lists every file configuration key (goos, cpu, toolchain, ...)
+	// with its distinct values in the order they were first seen.
+	Config []ConfigEntry `json:"config"`
+	// SplitBy lists the configuration keys whose values separate runs.
+	SplitBy []string `json:"splitBy"`
+	// Baseline is the model every speedup is measured against at one core.
+	Baseline string `json:"baseline"`
+	// Confidence is the confidence level of every interval, such as 0.95.
+	Confidence float64 `json:"confidence"`
+	// Runs holds one entry per distinct combination of the SplitBy values:
+	// results of two toolchains or two machines are never merged.
+	Runs []Run `json:"runs"`
+	// Extensions holds the data added by each [Analyzer], by its name.
+	Extensions map[string]any `json:"extensions,omitempty"`
+	// Warnings lists the problems that did not stop the analysis.
+	Warnings []Warning `json:"warnings"`
+}
+
+// An InputSummary describes one results file that was read.
+type InputSummary struct {
+	// File is the name the file was given as.
+	File string `json:"file"`
+	// Results counts the benchmark result lines read from it, after filtering.
+	Results int `json:"results"`
+}
+
+// A ConfigEntry is one file configuration key and its distinct values.
+type ConfigEntry struct {
+	Key    string   `json:"key"`
+	Values []string `json:"values"`
+}
+
+// A Run is the set of results that share the values of the split-by
+// configuration keys, such as one toolchain on one machine.
+type Run struct {
+	// ID is a stable identifier, "r1", "r2", ... in sorted order.
+	ID string `json:"id"`
+	// Env lists the split-by keys that have a value in this run.
+	Env []KeyValue `json:"env"`
+	// NCPU is the number of CPUs of the machine, from the ncpu or
+	// gomaxprocs-default configuration; 0 if the results do not say.
+	NCPU int `json:"ncpu"`
+	// NCPUSource names the configuration key NCPU was read from.
+	NCPUSource string `json:"ncpuSource,omitempty"`
+	// Cases lists the benchmarks of this run in sorted order.
+	Cases []Case `json:"cases"`
+}
+
+// A KeyValue is one configuration key and its value.
+type KeyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// A Case is one benchmark (a name and its name keys other than model), with
+// a sample for every model, core count and unit.
+type Case struct {
+	// ID is a stable identifier within the report, such as "r1-c2".
+	ID string `json:"id"`
+	// Name is the benchmark's base name without its Benchmark prefix, as
+	// benchstat shows it, such as "Factorize".
+	Name string `json:"name"`
+	// Params holds the other name keys, such as "/n=112272535095293", or "".
+	Params string `json:"params"`
+	// HasBaseline reports whether the baseline model ran at one core.
+	HasBaseline bool `json:"hasBaseline"`
+	// Procs lists the GOMAXPROCS values seen, ascending.
+	Procs []int `json:"procs"`
+	// Units holds one table per unit, time per operation first.
+	Units []UnitTable `json:"units"`
+}
+
+// FullName returns the case's name with its parameters.
+func (c *Case) FullName() string { return c.Name + c.Params }
+
+// Unit returns the table for unit, or nil.
+func (c *Case) Unit(unit string) *UnitTable {
+	for i := range c.Units {
+		if c.Units[i].Unit == unit {
+			return &c.Units[i]
+		}
+	}
+	return nil
+}
+
+// A UnitTable is every model's results for one unit of one case.
+type UnitTable struct {
+	// Unit is the tidied unit, such as "sec/op", "B/op" or "items/s".
+	Unit string `json:"unit"`
+	// HigherIsBetter is set for units such as items/s, where a speedup is
+	// new/old rather than old/new.
+	HigherIsBetter bool `json:"higherIsBetter"`
+	// Models lists one series per model, the baseline first, then by name.
+	Models []ModelSeries `json:"models"`
+}
+
+// A ModelSeries is one model's results across core counts.
+type ModelSeries struct {
+	Model  string  `json:"model"`
+	Points []Point `json:"points"`
+}
+
+// A Point is the summary of one sample: one case, model, core count and unit.
+type Point struct {
+	// Procs is the GOMAXPROCS the sample ran at.
+	Procs int `json:"procs"`
+	// Oversubscribed is set when Procs exceeds the run's CPU count.
+	Oversubscribed bool `json:"oversubscribed,omitempty"`
+	// N is the number of measurements.
+	N int `json:"n"`
+	// Median and its interval at the report's confidence level. Lo and Hi
+	// are nil when there are too few measurements for an interval.
+	Median float64  `json:"median"`
+	Lo     *float64 `json:"lo"`
+	Hi     *float64 `json:"hi"`
+	// VsBaseline is the speedup against the baseline model at one core.
+	VsBaseline *Ratio `json:"vsBaseline,omitempty"`
+	// VsSelf is the speedup against this model at one core.
+	VsSelf *Ratio `json:"vsSelf,omitempty"`
+	// Efficiency is VsBaseline divided by Procs.
+	Efficiency *float64 `json:"efficiency,omitempty"`
+	// SelfEfficiency is VsSelf divided by Procs.
+	SelfEfficiency *float64 `json:"selfEfficiency,omitempty"`
+}
+
+// A Ratio is a speedup: how many times better a sample is than a reference,
+// oriented so that values above 1 are improvements whatever the unit.
+type Ratio struct {
+	// Value is the ratio of the medians.
+	Value float64 `json:"value"`
+	// Lo and Hi bound the ratio using both medians' intervals (the most
+	// pessimistic and most optimistic pairing); nil when either sample has
+	// no interval.
+	Lo *float64 `json:"lo"`
+	Hi *float64 `json:"hi"`
+	// P is the p-value of a Mann-Whitney U test that the two samples come
+	// from the same distribution.
+	P float64 `json:"p"`
+	// Significant reports whether P is below the alpha level (0.05).
+	Significant bool `json:"significant"`
+	// Reference is set when the sample is the reference itself (the
+	// baseline at one core, or a model at one core against itself).
+	Reference bool `json:"reference,omitempty"`
+}
+
+// A Warning is a problem that did not stop the analysis.
+type Warning struct {
+	// File and Line locate the input the warning is about, when there is one.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	// Kind classifies the warning: syntax, empty, samples, units, baseline,
+	// oversubscribed, ncpu, procs, config.
+	Kind string `json:"kind"`
+	// Msg describes the problem.
+	Msg string `json:"msg"`
+}
+
+// String formats w as "file:line: msg", or "file: msg" or "msg" when it has
+// no line or no file.
+func (w Warning) String() string {
+	switch {
+	case w.File != "" && w.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Msg)
+	case w.File != "":
+		return fmt.Sprintf("%s: %s", w.File, w.Msg)
+	}
+	return w.Msg
+}

@@ -1,0 +1,156 @@
+// Command benchreport turns Go benchmark results files into the concbench
+// report: an HTML page of the speedup of each concurrency model against the
+// number of cores, a Markdown summary and the analysed data as JSON.
+//
+// Usage:
+//
+//	benchreport [-o out/report.html] [-filter EXPR] FILE...
+//
+// It writes the HTML file named by -o and, beside it, the same name with the
+// extensions .md and .json. Each file appears whole or not at all: it is
+// written to a temporary file in the same folder, then renamed. -filter
+// keeps the results matching a benchstat filter expression ("go doc
+// golang.org/x/perf/benchproc/syntax").
+//
+// Problems that leave the rest of the input usable (a malformed line, an
+// empty file, too few samples for an interval) are printed to standard error
+// as file:line warnings and listed in the report. benchreport exits with
+// status 1 on an error, such as a missing file or no results at all, and 2
+// on a usage error.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"concbench/report"
+)
+
+func main() {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	var usage usageError
+	switch {
+	case errors.As(err, &usage):
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(2)
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError marks an error in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("benchreport", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", filepath.Join("out", "report.html"), "write the HTML report to `file`; the .md and .json files go beside it")
+	filter := fs.String("filter", "", "keep only the results matching `expr` (benchstat filter syntax)")
+	title := fs.String("title", "", "the report's `title` (default \"concbench report\")")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: benchreport [-o out/report.html] [-filter EXPR] [-title TITLE] FILE...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return usageError{"no results files given"}
+	}
+	if filepath.Ext(*out) != ".html" {
+		return usageError{fmt.Sprintf("-o %s: the output file name must end in .html", *out)}
+	}
+
+	inputs := make([]report.Input, 0, fs.NArg())
+	for _, name := range fs.Args() {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("reading results: %w", err)
+		}
+		inputs = append(inputs, report.Input{Name: name, R: bytes.NewReader(data)})
+	}
+	ds, err := report.Read(inputs, report.ReadOptions{Filter: *filter})
+	if err != nil {
+		return err
+	}
+	rep, err := report.Analyze(ds, report.AnalyzeOptions{})
+	if err != nil {
+		return err
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+
+	page := report.PageOptions{Title: *title}
+	base := strings.TrimSuffix(*out, ".html")
+	outputs := []struct {
+		path  string
+		write func(io.Writer) error
+	}{
+		{base + ".json", func(w io.Writer) error { return report.WriteJSON(w, rep) }},
+		{base + ".md", func(w io.Writer) error { return report.WriteMarkdown(w, rep, page) }},
+		{*out, func(w io.Writer) error { return report.WriteHTML(w, rep, page) }},
+	}
+	// Render everything before the first rename, so that a rendering error
+	// leaves no new file behind.
+	rendered := make([][]byte, len(outputs))
+	for i, o := range outputs {
+		var b bytes.Buffer
+		if err := o.write(&b); err != nil {
+			return fmt.Errorf("rendering %s: %w", o.path, err)
+		}
+		rendered[i] = b.Bytes()
+	}
+	if dir := filepath.Dir(*out); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("creating output folder: %w", err)
+		}
+	}
+	for i, o := range outputs {
+		if err := writeAtomic(o.path, rendered[i]); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "wrote %s, %s, %s\n", *out, base+".md", base+".json")
+	return nil
+}
+
+// writeAtomic writes data to a temporary file beside path and renames it to
+// path, so that readers see the old file or the new one, never a part.
+func writeAtomic(path string, data []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
