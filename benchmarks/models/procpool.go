@@ -1,0 +1,327 @@
+package models
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+)
+
+// WorkerEnv is the environment variable that turns a re-executed binary
+// into a ProcPool worker (see [Serve]).
+const WorkerEnv = "CONCBENCH_PROCPOOL_WORKER"
+
+// A request asks a worker to run one task.
+type request struct {
+	Index int
+	Job   string
+	Input []byte // the gob encoding of the input
+}
+
+// A response carries the outcome of one request.
+type response struct {
+	Index  int
+	Output []byte // the gob encoding of the result
+	Err    string // the task's error, if any
+	Panic  string // the panic value's text, if the task panicked
+	Stack  string
+}
+
+// Serve makes the current process a ProcPool worker when the environment
+// says so ([WorkerEnv] is set): it runs the jobs of r that the parent sends
+// on standard input, answers on standard output, and exits when standard
+// input closes. Otherwise it returns at once. Call it first thing in main,
+// or in TestMain before m.Run, of every binary that uses ProcPool: the pool
+// re-executes the current binary to start its workers.
+func Serve(r *Registry) {
+	if os.Getenv(WorkerEnv) == "" {
+		return
+	}
+	if err := serve(r, os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "procpool worker:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// serve answers requests from in on out until in ends.
+func serve(r *Registry, in io.Reader, out io.Writer) error {
+	dec := gob.NewDecoder(in)
+	enc := gob.NewEncoder(out)
+	ctx := context.Background()
+	for {
+		var req request
+		if err := dec.Decode(&req); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("reading request: %w", err)
+		}
+		resp := response{Index: req.Index}
+		h, ok := r.handlers[req.Job]
+		if !ok {
+			resp.Err = fmt.Sprintf("job %q is not registered in the worker process (register it with models.Register in the registry passed to models.Serve)", req.Job)
+		} else if v, err := h(ctx, req.Input); err != nil {
+			var p *PanicError
+			if errors.As(err, &p) {
+				resp.Panic, resp.Stack = fmt.Sprint(p.Value), string(p.Stack)
+			} else {
+				resp.Err = err.Error()
+			}
+		} else {
+			resp.Output = v
+		}
+		if err := enc.Encode(&resp); err != nil {
+			return fmt.Errorf("writing response: %w", err)
+		}
+	}
+}
+
+// runProcPool runs the batch in k worker processes. It returns an error only
+// when the workers could not be started; task errors go to the batch.
+func runProcPool[In, Out any](b *batch[In, Out], name string, k int) error {
+	if name == "" {
+		return errors.New("models: procpool needs a named job: a function value cannot be sent to another process (give the Job a Name and register it with models.Register)")
+	}
+	if len(b.in) == 0 {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("models: procpool: finding the current binary: %w", err)
+	}
+	k = min(k, len(b.in))
+	procs := &processes{exe: exe}
+	defer procs.stopAll()
+	first := make([]*worker, k)
+	for slot := range first {
+		if first[slot], err = procs.start(); err != nil {
+			return fmt.Errorf("models: procpool: %w", err)
+		}
+	}
+
+	// Cancellation kills the workers: a task in another process cannot see
+	// a context, and a killed worker is one that cannot be left behind.
+	stopWatch := context.AfterFunc(b.ctx, procs.killAll)
+	defer stopWatch()
+
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	wg.Add(k)
+	for _, w := range first {
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				w = runRemote(b, name, procs, w, i)
+			}
+		}()
+	}
+feed:
+	for i := range b.in {
+		select {
+		case jobs <- i:
+		case <-b.ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return nil
+}
+
+// runRemote runs task i on w and returns the worker to use next: w, or nil
+// when w died (the next task then starts a fresh one).
+func runRemote[In, Out any](b *batch[In, Out], name string, procs *processes, w *worker, i int) *worker {
+	if b.stopped() {
+		return w
+	}
+	var in bytes.Buffer
+	if err := gob.NewEncoder(&in).Encode(&b.in[i]); err != nil {
+		b.fail(i, fmt.Errorf("procpool: input of job %q cannot be sent to a worker process: %w", name, err))
+		return w
+	}
+	if w == nil {
+		var err error
+		if w, err = procs.start(); err != nil {
+			if !b.stopped() {
+				b.fail(i, fmt.Errorf("procpool: %w", err))
+			}
+			return nil
+		}
+	}
+	resp, err := w.call(request{Index: i, Job: name, Input: in.Bytes()})
+	if err != nil {
+		if !b.stopped() {
+			b.fail(i, fmt.Errorf("procpool: worker process died running job %q: %w", name, err))
+		}
+		return nil
+	}
+	switch {
+	case resp.Panic != "":
+		b.fail(i, &PanicError{Value: resp.Panic, Stack: []byte(resp.Stack)})
+	case resp.Err != "":
+		b.fail(i, errors.New(resp.Err))
+	default:
+		var v Out
+		if err := gob.NewDecoder(bytes.NewReader(resp.Output)).Decode(&v); err != nil {
+			b.fail(i, fmt.Errorf("procpool: decoding result of job %q: %w", name, err))
+			return w
+		}
+		b.finish(i, v, nil)
+	}
+	return w
+}
+
+// processes tracks every worker a pool started, so that all of them are
+// killed on cancellation and reaped before Map returns.
+type processes struct {
+	exe    string
+	mu     sync.Mutex
+	all    []*worker
+	killed bool
+}
+
+// start starts one more worker, unless the pool was killed.
+func (p *processes) start() (*worker, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.killed {
+		return nil, errors.New("pool stopped")
+	}
+	w, err := startWorker(p.exe)
+	if err != nil {
+		return nil, err
+	}
+	p.all = append(p.all, w)
+	return w, nil
+}
+
+// killAll kills every worker and lets no new one start.
+func (p *processes) killAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.killed = true
+	for _, w := range p.all {
+		w.cmd.Process.Kill()
+	}
+}
+
+// stopAll closes every worker's input, which makes it exit, and reaps it.
+// All inputs close first so that the workers exit in parallel.
+func (p *processes) stopAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.killed = true
+	for _, w := range p.all {
+		w.stdin.Close()
+	}
+	for _, w := range p.all {
+		w.wait()
+	}
+}
+
+// A worker is one child process of the pool.
+type worker struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	enc    *gob.Encoder
+	dec    *gob.Decoder
+	stderr *tailBuffer
+
+	once sync.Once
+	err  error // what Wait returned
+}
+
+// startWorker re-executes exe as a worker with GOMAXPROCS=1.
+func startWorker(exe string) (*worker, error) {
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), WorkerEnv+"=1", "GOMAXPROCS=1",
+		// A binary built with -race pauses 1 s at exit by default; a
+		// worker has nothing left to report by then.
+		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	setParentDeathSignal(cmd)
+	w := &worker{cmd: cmd, stderr: &tailBuffer{max: 4 << 10}}
+	cmd.Stderr = w.stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("starting worker: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("starting worker: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting worker %s: %w", exe, err)
+	}
+	w.stdin, w.enc, w.dec = stdin, gob.NewEncoder(stdin), gob.NewDecoder(stdout)
+	return w, nil
+}
+
+// call sends one request and waits for its response. An error means the
+// worker is gone.
+func (w *worker) call(req request) (response, error) {
+	var resp response
+	if err := w.enc.Encode(&req); err != nil {
+		return resp, w.exitError(err)
+	}
+	if err := w.dec.Decode(&resp); err != nil {
+		return resp, w.exitError(err)
+	}
+	return resp, nil
+}
+
+// exitError describes why the worker stopped answering.
+func (w *worker) exitError(ioErr error) error {
+	w.stop()
+	msg := ioErr.Error()
+	if w.err != nil {
+		msg = w.err.Error()
+	}
+	if tail := w.stderr.String(); tail != "" {
+		return fmt.Errorf("%s; its standard error ends with: %s", msg, tail)
+	}
+	return errors.New(msg)
+}
+
+// stop closes the worker's input, which makes it exit, and reaps it.
+func (w *worker) stop() {
+	if w == nil {
+		return
+	}
+	w.stdin.Close()
+	w.wait()
+}
+
+// wait reaps the process once.
+func (w *worker) wait() {
+	w.once.Do(func() { w.err = w.cmd.Wait() })
+}
+
+// A tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = t.buf[over:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(bytes.TrimSpace(t.buf))
+}
