@@ -1,0 +1,124 @@
+// Command benchrun runs the concbench benchmark suite across core counts
+// (GOMAXPROCS) and Go toolchains, and writes the results in the Go
+// benchmark format, headed by config lines describing the toolchain and
+// the machine, for benchreport and benchstat to read.
+//
+// Usage:
+//
+//	benchrun [flags]
+//
+// It prints the path of the results file on standard output and its
+// progress on standard error. The file is written as NAME.partial while
+// the run goes on and renamed to NAME when every package has passed.
+//
+// Examples:
+//
+//	benchrun                                  # quick profile, cores 1, 2, 4, ... NumCPU
+//	benchrun -profile full -cpu 1,4,8
+//	benchrun -bench Factorize -count 10
+//	benchrun -toolchains go1.26.8,go1.27.3    # interleaved rounds, one file
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"concbench/tools/benchrun/internal/runner"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "benchrun:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("benchrun", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var profiles []string
+	for _, p := range runner.Profiles() {
+		profiles = append(profiles, fmt.Sprintf("%s (count %d, benchtime %s: %s)", p.Name, p.Count, p.Benchtime, p.About))
+	}
+	var (
+		profile    = fs.String("profile", runner.Profiles()[0].Name, "input sizes, count and benchtime: `name`, one of\n"+strings.Join(profiles, "\n"))
+		cpu        = fs.String("cpu", "", "comma-separated GOMAXPROCS `list` to sweep (default 1,2,4,... up to the CPU count)")
+		count      = fs.Int("count", 0, "samples per benchmark and core count `n` (default the profile's)")
+		benchtime  = fs.String("benchtime", "", "go test -benchtime of one sample (default the profile's)")
+		bench      = fs.String("bench", ".", "run only benchmarks matching `regexp`, as go test -bench")
+		output     = fs.String("o", "", "results `file` (default OUTDIR/PROFILE-TOOLCHAIN-DATE.txt)")
+		outDir     = fs.String("outdir", "out/results", "`folder` for default-named results files")
+		toolchain  = fs.String("toolchain", "", "GOTOOLCHAIN `value` to run with (default the installed go)")
+		toolchains = fs.String("toolchains", "", "comma-separated GOTOOLCHAIN `values` to compare in interleaved rounds (local = the installed go)")
+		machine    = fs.String("machine", "", "`name` of this machine in the results (default the host name)")
+		dir        = fs.String("suite", "benchmarks", "the benchmark module `folder`")
+	)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q (flags only; see -help)", fs.Args())
+	}
+	p, err := runner.LookupProfile(*profile)
+	if err != nil {
+		return err
+	}
+	opts := runner.Options{
+		Dir:       *dir,
+		Profile:   p,
+		Bench:     *bench,
+		Count:     *count,
+		Benchtime: *benchtime,
+		Output:    *output,
+		OutDir:    *outDir,
+		Machine:   *machine,
+		Progress:  stderr,
+		Live:      isTerminal(stderr),
+	}
+	if *count < 0 {
+		return fmt.Errorf("bad -count %d: must be positive", *count)
+	}
+	if *cpu != "" {
+		if opts.CPUs, err = runner.ParseCPUs(*cpu); err != nil {
+			return err
+		}
+	}
+	switch {
+	case *toolchain != "" && *toolchains != "":
+		return errors.New("give -toolchain or -toolchains, not both")
+	case *toolchain != "":
+		opts.Toolchains = []string{*toolchain}
+	case *toolchains != "":
+		opts.Toolchains = runner.ParseToolchains(*toolchains)
+	}
+	// On an interrupt the runner stops go test and keeps what was
+	// measured in the .partial file.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	path, err := runner.Run(ctx, opts)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, path)
+	return err
+}
+
+// isTerminal reports whether w is a character device, such as a terminal,
+// where a status line can be redrawn in place.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

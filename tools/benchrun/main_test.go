@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// suite is the runner's tiny stand-in for the benchmark module.
+const suite = "internal/runner/testdata/suite"
+
+func TestRunUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"unknown profile", []string{"-profile", "fast"}, `unknown profile "fast" (want quick, full, seed)`},
+		{"bad cpu list", []string{"-cpu", "1,two"}, `bad -cpu list "1,two": "two" is not a positive integer`},
+		{"negative count", []string{"-count", "-3"}, `bad -count -3: must be positive`},
+		{"both toolchain flags", []string{"-toolchain", "local", "-toolchains", "local,go1.27.3"}, `give -toolchain or -toolchains, not both`},
+		{"stray argument", []string{"./..."}, `unexpected arguments ["./..."] (flags only; see -help)`},
+		{"unknown flag", []string{"-fast"}, `flag provided but not defined: -fast`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(tc.args, &stdout, &stderr)
+			if err == nil || err.Error() != tc.wantErr {
+				t.Errorf("run(%q) error = %v, want %q", tc.args, err, tc.wantErr)
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("stdout = %q, want nothing", &stdout)
+			}
+		})
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run([]string{"-help"}, &stdout, &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("run(-help) = %v, want flag.ErrHelp", err)
+	}
+	for _, want := range []string{"-profile", "quick (count 6", "-toolchains", "-machine"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, &stderr)
+		}
+	}
+}
+
+func TestRunWritesPath(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.txt")
+	var stdout, stderr bytes.Buffer
+	args := []string{"-suite", suite, "-bench", "Beta", "-cpu", "1", "-count", "1", "-benchtime", "10x", "-machine", "m1", "-o", out}
+	if err := run(args, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, &stderr)
+	}
+	// Standard output carries only the path, for make to pick up.
+	if got := stdout.String(); got != out+"\n" {
+		t.Errorf("stdout = %q, want %q", got, out+"\n")
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"machine: m1\n", "profile: quick\n", "pkg: fakesuite/beta\n", "BenchmarkBeta "} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("results lack %q:\n%s", want, data)
+		}
+	}
+}
