@@ -1,0 +1,48 @@
+// Package factorize is the seed tutorial's case 2, CPU-bound work: the
+// trial-division factorisation of large numbers, run through every
+// concurrency model.
+//
+// The seed factorises the prime 112272535095293 eight times: about 12 s
+// serially in CPython, the same with a thread pool (the GIL allows no
+// parallelism), and about 1.6 s with a pool of 8 processes. In Go the
+// in-process models run in parallel as soon as GOMAXPROCS allows it;
+// GOMAXPROCS=1 plays the GIL's part.
+package factorize
+
+import (
+	"context"
+
+	"concbench/benchmarks/models"
+)
+
+// SeedPrime is the seed's input, a prime: factorising it runs the trial
+// division loop 10,595,872 times, up to its integer square root 10,595,873.
+const SeedPrime = 112272535095293
+
+// Factorize returns the prime factors of n in ascending order, by trial
+// division, exactly as the seed's Python function does. It returns nil for
+// n < 2.
+func Factorize(n int64) []int64 {
+	var factors []int64
+	d := int64(2)
+	for d*d <= n {
+		for n%d == 0 {
+			factors = append(factors, d)
+			n /= d
+		}
+		d++
+	}
+	if n > 1 {
+		factors = append(factors, n)
+	}
+	return factors
+}
+
+// Job is Factorize as a job of the models package, under the name
+// "factorize" so that a process pool can run it too.
+var Job = models.Job[int64, []int64]{
+	Name: "factorize",
+	Run: func(ctx context.Context, n int64) ([]int64, error) {
+		return Factorize(n), nil
+	},
+}
