@@ -233,7 +233,7 @@ func analyzeRun(ds *Dataset, rep *Report, rd *runData, id, runLabel, baseline st
 						rep.Warnings = append(rep.Warnings, Warning{File: g.file, Line: g.line, Kind: "units", Msg: fmt.Sprintf("%s%s: %s is reported by %d of its %d result lines", runLabel, label, unit, len(g.values), lines)})
 					}
 					if len(g.values) < minSamples && unit == t0(c, units) {
-						rep.Warnings = append(rep.Warnings, Warning{File: g.file, Line: g.line, Kind: "samples", Msg: fmt.Sprintf("%s%s: %d samples; need >= %d for a %v%% interval (run with -count %d or more)", runLabel, label, len(g.values), minSamples, confidence*100, minSamples)})
+						rep.Warnings = append(rep.Warnings, Warning{File: g.file, Line: g.line, Kind: "samples", Msg: fmt.Sprintf("%s%s: only %d sample(s); need >= %d for a %v%% interval (run with -count %d or more)", runLabel, label, len(g.values), minSamples, confidence*100, minSamples)})
 					}
 					pt := Point{Procs: p, N: len(g.values), Median: sum.Center}
 					if finite(sum.Lo) && finite(sum.Hi) {

@@ -20,7 +20,7 @@ func (CasesSection) Title() string { return "Cases" }
 
 type caseRow struct {
 	Model, Procs, Median, Range, N, VsBaseline, VsSelf, Efficiency string
-	Over, Significant                                                bool
+	Over, Significant                                              bool
 }
 
 type unitView struct {
@@ -123,7 +123,8 @@ func tableRows(t UnitTable) []caseRow {
 	return rows
 }
 
-// Markdown implements Section: one table per case and unit.
+// Markdown implements Section: one table per case and unit, leaving out the
+// allocation units (B/op, allocs/op), which only the HTML page shows.
 func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	for ri := range rep.Runs {
@@ -138,6 +139,10 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 				fmt.Fprintf(&b, "No %s model at 1 core: speedups are against each model's own 1-core result.\n\n", mdText(rep.Baseline))
 			}
 			for _, t := range c.Units {
+				if t.Unit == "B/op" || t.Unit == "allocs/op" {
+					// Allocations are in report.html; the summary stays short.
+					continue
+				}
 				fmt.Fprintf(&b, "| model | cores | %s | 95%% CI | n | speedup vs %s@1 | efficiency | speedup vs own @1 |\n", mdText(t.Unit), mdText(rep.Baseline))
 				b.WriteString("|:--|--:|--:|--:|--:|--:|--:|--:|\n")
 				for _, r := range tableRows(t) {

@@ -1,0 +1,130 @@
+package report_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"concbench/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// repoRoot is the repository root, where the shared test inputs live.
+const repoRoot = ".."
+
+// readReport reads and analyses the named files, given relative to the
+// repository root (the names appear in the report as given).
+func readReport(t testing.TB, opts report.ReadOptions, names ...string) (*report.Report, error) {
+	t.Helper()
+	var inputs []report.Input
+	for _, name := range names {
+		data := readRepoFile(t, name)
+		inputs = append(inputs, report.Input{Name: name, R: bytes.NewReader(data)})
+	}
+	ds, err := report.Read(inputs, opts)
+	if err != nil {
+		return nil, err
+	}
+	return report.Analyze(ds, report.AnalyzeOptions{})
+}
+
+// readRepoFile reads a file named relative to the repository root.
+func readRepoFile(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// goldenInputs lists the recorded results and the hostile inputs that still
+// give a report.
+func goldenInputs(t *testing.T) []string {
+	t.Helper()
+	recorded, err := filepath.Glob(filepath.Join(repoRoot, "testdata", "results", "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recorded) == 0 {
+		t.Fatal("no recorded results in testdata/results")
+	}
+	var names []string
+	for _, p := range recorded {
+		rel, err := filepath.Rel(repoRoot, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, filepath.ToSlash(rel))
+	}
+	for _, h := range []string{"names", "malformed", "mixedunits", "noserial", "single"} {
+		names = append(names, "testdata/hostile/"+h+".txt")
+	}
+	return names
+}
+
+// TestGolden checks report.json and report.md of every recorded result set
+// and every hostile input that still gives a report against golden files.
+func TestGolden(t *testing.T) {
+	for _, name := range goldenInputs(t) {
+		base := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(name, "testdata/"), ".txt"), "/", "-")
+		t.Run(base, func(t *testing.T) {
+			rep, err := readReport(t, report.ReadOptions{}, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var js, md bytes.Buffer
+			if err := report.WriteJSON(&js, rep); err != nil {
+				t.Fatal(err)
+			}
+			if err := report.WriteMarkdown(&md, rep, report.PageOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("testdata", "golden", base+".json"), js.Bytes())
+			checkGolden(t, filepath.Join("testdata", "golden", base+".md"), md.Bytes())
+		})
+	}
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestDeterministic renders the same input twice and expects the same bytes.
+func TestDeterministic(t *testing.T) {
+	names := goldenInputs(t)
+	render := func() []byte {
+		rep, err := readReport(t, report.ReadOptions{}, names...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := report.WriteHTML(&b, rep, report.PageOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	first, second := render(), render()
+	if !bytes.Equal(first, second) {
+		t.Error("two renderings of the same input differ")
+	}
+}
