@@ -115,7 +115,7 @@ func tableRows(t UnitTable) []caseRow {
 				VsSelf:      formatRatio(p.VsSelf),
 				Efficiency:  formatFraction(p.Efficiency),
 				Over:        p.Oversubscribed,
-				Significant: p.VsBaseline == nil || p.VsBaseline.Significant,
+				Significant: p.VsBaseline == nil || p.VsBaseline.Significant || p.VsBaseline.Reference,
 			}
 			rows = append(rows, row)
 		}

@@ -33,7 +33,7 @@ const idealColor = "#999999"
 
 // chartInit is the common size and look of every chart.
 func chartInit() opts.Initialization {
-	return opts.Initialization{Width: "100%", Height: "340px"}
+	return opts.Initialization{Width: "100%", Height: "380px"}
 }
 
 func commonGlobals(title, subtitle string) []charts.GlobalOpts {
@@ -41,9 +41,9 @@ func commonGlobals(title, subtitle string) []charts.GlobalOpts {
 		charts.WithInitializationOpts(chartInit()),
 		charts.WithAnimation(false),
 		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: subtitle, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 14}}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "plain", ItemWidth: 18}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithGridOpts(opts.Grid{Left: "56", Right: "24", Top: "64", Bottom: "64", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "40", Right: "24", Top: "72", Bottom: "92", ContainLabel: opts.Bool(true)}),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(false)}),
 	}
 }
@@ -151,12 +151,18 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 	}
 	if run.NCPU > 0 && maxProcs > run.NCPU {
 		idealOpts = append(idealOpts,
-			charts.WithMarkAreaNameCoordItemOpts(opts.MarkAreaNameCoordItem{
-				Name:        fmt.Sprintf("oversubscribed (> %d CPUs)", run.NCPU),
-				Coordinate0: []any{run.NCPU, "min"},
-				Coordinate1: []any{maxProcs, "max"},
-				ItemStyle:   &opts.ItemStyle{Color: "rgba(200, 80, 80, 0.08)"},
-				Label:       &opts.Label{Show: opts.Bool(true), Position: "insideTop", Color: "#a33"},
+			// An area over the whole height from the CPU count to the
+			// largest core count: both items give only xAxis.
+			charts.WithSeriesOpts(func(s *charts.SingleSeries) {
+				s.MarkAreas = &opts.MarkAreas{Data: []any{[]map[string]any{
+					{
+						"name":      fmt.Sprintf("oversubscribed (> %d CPUs)", run.NCPU),
+						"xAxis":     run.NCPU,
+						"itemStyle": map[string]any{"color": "rgba(200, 80, 80, 0.08)"},
+						"label":     map[string]any{"position": "insideTop", "color": "#a33"},
+					},
+					{"xAxis": maxProcs},
+				}}}
 			}))
 	}
 	line.AddSeries(idealName, ideal, idealOpts...)
@@ -193,7 +199,7 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 		}
 	}
 	bar.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: "model", NameLocation: "middle", NameGap: 28}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: unit}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 	)

@@ -65,15 +65,17 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <p class="muted">Speedup of each concurrency model against the number of cores (GOMAXPROCS). Medians with {{.Confidence}} intervals (golang.org/x/perf/benchmath); speedups are against the <code>{{.Baseline}}</code> model at 1 core and against each model's own 1-core result; Mann-Whitney U p-values; "~" marks a difference that is not significant at α = 0.05. Hollow triangles mark oversubscribed points (more GOMAXPROCS than CPUs).</p>
 <table class="meta">
 <tr><th>inputs</th><td>{{range $i, $f := .Inputs}}{{if $i}}, {{end}}<code>{{$f.File}}</code> ({{$f.Results}} results){{end}}</td></tr>
-{{- range .Config}}
-<tr><th>{{.Key}}</th><td>{{range $i, $v := .Values}}{{if $i}}<br>{{end}}{{$v}}{{end}}</td></tr>
-{{- end}}
 {{- range .Runs}}
 <tr><th>run {{.ID}}</th><td>{{if .Env}}{{.Env}}; {{end}}{{if .NCPU}}{{.NCPU}} CPUs (from {{.NCPUSource}}){{else}}CPU count unknown{{end}}</td></tr>
 {{- end}}
 <tr><th>warnings</th><td><a href="#warnings">{{.NWarnings}}</a></td></tr>
 <tr><th>charts</th><td>echarts {{.EchartsVersion}}, embedded</td></tr>
 </table>
+<div class="config">
+{{- range .Config}}
+<div><span class="key">{{.Key}}</span> {{range $i, $v := .Values}}{{if $i}}<br>{{end}}<span class="value">{{$v}}</span>{{end}}</div>
+{{- end}}
+</div>
 <nav><h2>Contents</h2>
 {{- range .TOC}}{{if $.MultiRun}}<h4>Run {{.ID}}: {{.Env}}</h4>{{end}}
 <ul>{{range .Cases}}<li><a href="#{{.ID}}">{{.Name}}</a></li>{{end}}</ul>
