@@ -34,18 +34,27 @@ import (
 
 func main() {
 	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+	}
+	os.Exit(exitCode(err))
+}
+
+// exitCode maps run's error to the exit status: 0 on success, 2 for a usage
+// error (including -h and an unknown flag), 1 for any other error.
+func exitCode(err error) int {
 	var usage usageError
 	switch {
-	case errors.As(err, &usage):
-		fmt.Fprintln(os.Stderr, "benchreport:", err)
-		os.Exit(2)
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(2)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "benchreport:", err)
-		os.Exit(1)
+	case err == nil:
+		return 0
+	case errors.As(err, &usage), errors.Is(err, flag.ErrHelp), errors.Is(err, errFlagParse):
+		return 2
 	}
+	return 1
 }
+
+// errFlagParse marks an error from parsing the flags.
+var errFlagParse = errors.New("bad flags")
 
 // usageError marks an error in the command line.
 type usageError struct{ msg string }
@@ -63,7 +72,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		// The flag package has printed the problem and the usage.
+		return fmt.Errorf("%w: %v", errFlagParse, err)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
