@@ -1,0 +1,301 @@
+package fetch_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http/httptrace"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"concbench/benchmarks/fetch"
+	"concbench/benchmarks/models"
+	"concbench/benchmarks/profile"
+)
+
+// The sizes of the case, per profile. The seed fetches 5 URLs that answer
+// after 1 s, and limits 100 requests to 10 in flight; quick and full keep
+// the counts and shorten the delay. The request overhead on loopback is a
+// fraction of a millisecond, so a 20 ms delay already dominates it.
+const (
+	fetchItems    = 5
+	limitRequests = 100
+	limitWorkers  = 10
+)
+
+func delay(b *testing.B) time.Duration {
+	return profile.Pick(b, 20*time.Millisecond, 100*time.Millisecond, time.Second)
+}
+
+// inflightSize is the size of BenchmarkInflight: requests at once, and the
+// server's delay. The seed profile is the seed's claim at its low end,
+// 10,000 requests, with its 1 s delay. full keeps 10,000 and lengthens the
+// delay past the time a 2-core client needs to send them all, so that all
+// are in flight together and the figures per request are figures per
+// request in flight. quick sends 1,000, to keep the suite's quick run in
+// minutes; its name says so.
+type inflightSize struct {
+	requests int
+	delay    time.Duration
+}
+
+func inflightSizes(b *testing.B) inflightSize {
+	return profile.Pick(b,
+		inflightSize{1000, 500 * time.Millisecond},
+		inflightSize{10000, 5 * time.Second},
+		inflightSize{10000, time.Second})
+}
+
+// benchTimeout bounds one request of a benchmark: a hung server fails the
+// benchmark instead of stalling the suite.
+const benchTimeout = 2 * time.Minute
+
+// repeat returns n URLs of the delay endpoint, told apart by an id (the
+// seed's /get?id=i): the server ignores it.
+func repeat(d time.Duration, n int) []string {
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("%s?id=%d", fetch.DelayURL(baseURL, d), i)
+	}
+	return urls
+}
+
+// BenchmarkFetch is the seed's first case: 5 URLs that each answer after
+// one delay. The bounded models run 5 at once (pool is the seed's
+// ThreadPoolExecutor(max_workers=5)); serial takes 5 delays, every other
+// model one, at any GOMAXPROCS: waiting needs no core. ratio-to-delay is
+// the wall time of one batch over the delay.
+func BenchmarkFetch(b *testing.B) {
+	d := delay(b)
+	urls := repeat(d, fetchItems)
+	for _, m := range models.InProcess() {
+		b.Run(fmt.Sprintf("model=%s/items=%d/delay=%s", m, fetchItems, d), func(b *testing.B) {
+			client, _ := newClient(b, fetch.TunedTransport, fetchItems, benchTimeout)
+			job := fetch.Job(client)
+			opts := models.Options{Workers: fetchItems}
+			// One batch first, so that every batch measured finds its
+			// connections open, as a long-running client would.
+			mustMap(b, m, job, urls, opts)
+			b.ReportAllocs()
+			for b.Loop() {
+				mustMap(b, m, job, urls, opts)
+			}
+			perOp := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(perOp/d.Seconds(), "ratio-to-delay")
+		})
+	}
+}
+
+// BenchmarkRateLimit is the seed's section 7: 100 requests, at most 10 in
+// flight (asyncio.Semaphore(10)), under the three bounded models.
+// max-inflight is the most requests the server saw at once, over every
+// batch; ratio-to-ideal is the wall time of one batch over
+// ceil(100/10) delays, the best a limit of 10 allows.
+func BenchmarkRateLimit(b *testing.B) {
+	d := delay(b)
+	urls := repeat(d, limitRequests)
+	ideal := time.Duration(math.Ceil(float64(limitRequests)/limitWorkers)) * d
+	for _, m := range []models.Model{models.Semaphore, models.Errgroup, models.Pool} {
+		b.Run(fmt.Sprintf("model=%s/requests=%d/workers=%d/delay=%s", m, limitRequests, limitWorkers, d), func(b *testing.B) {
+			client, _ := newClient(b, fetch.TunedTransport, limitWorkers, benchTimeout)
+			job := fetch.Job(client)
+			opts := models.Options{Workers: limitWorkers}
+			mustMap(b, m, job, urls, opts)
+			if server != nil {
+				resetServer(b)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				mustMap(b, m, job, urls, opts)
+			}
+			perOp := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(perOp/ideal.Seconds(), "ratio-to-ideal")
+			if server == nil {
+				return // the server's view is unknown: no max-inflight
+			}
+			st, err := server.Stats(b.Context())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(st.MaxInFlight), "max-inflight")
+			if st.MaxInFlight > limitWorkers {
+				b.Errorf("the server saw %d requests in flight at once; the limit is %d", st.MaxInFlight, limitWorkers)
+			}
+		})
+	}
+}
+
+func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []string, opts models.Options) {
+	b.Helper()
+	if _, err := models.Map(b.Context(), m, job, urls, opts); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkInflight tests the seed's claim that one event loop holds tens
+// of thousands of connections at a few KB each: 10,000 requests at once
+// (1,000 in the quick profile), one goroutine each, with Go's default
+// transport and a tuned one.
+//
+// Reported per batch:
+//
+//	ratio-to-delay       wall time over the server's delay
+//	KB/req               client memory per request, from the runtime's
+//	                     memory statistics (not RSS): heap spans in use
+//	                     plus goroutine stacks (MemStats HeapInuse +
+//	                     StackInuse) when the last request has been sent,
+//	                     less the same before the first connection, over
+//	                     the requests. Garbage not yet collected counts, so
+//	                     it is an upper bound of the live memory.
+//	goroutines/req       goroutines then, less those before, over 10,000
+//	errors               failed requests; anything but 0 fails
+//	max-inflight         the most requests the server saw at once
+//	new-conns/op         connections the server accepted per batch
+//	listen-overflows/op  connections the kernel dropped because the
+//	                     server's listen backlog was full (Linux, counted
+//	                     for the whole machine); each costs its client a
+//	                     SYN retry one second later
+//
+// One batch runs before the measured ones, so that those measure what a
+// long-running client sees: the tuned transport reuses its 10,000 idle
+// connections, the default one keeps 2 and dials the rest again.
+func BenchmarkInflight(b *testing.B) {
+	size := inflightSizes(b)
+	d, n := size.delay, size.requests
+	urls := repeat(d, n)
+	checkLimits(b, n)
+	for _, kind := range fetch.Transports() {
+		b.Run(fmt.Sprintf("model=goroutines/requests=%d/transport=%s/delay=%s", n, kind, d), func(b *testing.B) {
+			client, tr := newClient(b, kind, n, benchTimeout)
+			job := fetch.Job(client)
+			runtime.GC()
+			before := sampleNow()
+
+			var (
+				mu      sync.Mutex
+				peaks   []sample
+				written atomic.Int64
+			)
+			trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) {
+				if written.Add(1) == int64(n) {
+					s := sampleNow()
+					mu.Lock()
+					peaks = append(peaks, s)
+					mu.Unlock()
+				}
+			}}
+			ctx := httptrace.WithClientTrace(b.Context(), trace)
+			burst := func() {
+				written.Store(0)
+				_, err := models.Map(ctx, models.Goroutines, job, urls, models.Options{Errors: models.CollectAll})
+				if err != nil {
+					failInflight(b, err, n)
+				}
+			}
+
+			burst()
+			overflows0, overflowsErr := listenOverflows()
+			if server != nil {
+				resetServer(b)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				burst()
+			}
+			perOp := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(perOp/d.Seconds(), "ratio-to-delay")
+			b.ReportMetric(0, "errors") // any error has failed the benchmark
+			if overflowsErr == nil {
+				if overflows1, err := listenOverflows(); err == nil {
+					b.ReportMetric(float64(overflows1-overflows0)/float64(b.N), "listen-overflows/op")
+				}
+			}
+			reportPeaks(b, before, peaks, n)
+			if server != nil {
+				st, err := server.Stats(b.Context())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(st.MaxInFlight), "max-inflight")
+				b.ReportMetric(float64(st.NewConns)/float64(b.N), "new-conns/op")
+			}
+			tr.CloseIdleConnections()
+		})
+	}
+}
+
+// A sample is the client's footprint at one moment.
+type sample struct {
+	heapStack  uint64 // runtime.MemStats HeapInuse + StackInuse
+	goroutines int
+}
+
+func sampleNow() sample {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return sample{heapStack: ms.HeapInuse + ms.StackInuse, goroutines: runtime.NumGoroutine()}
+}
+
+// reportPeaks reports the mean footprint per request of the peaks over
+// the baseline.
+func reportPeaks(b *testing.B, before sample, peaks []sample, n int) {
+	b.Helper()
+	if len(peaks) == 0 {
+		b.Fatal("no batch sent all its requests")
+	}
+	var heapStack, goroutines float64
+	for _, p := range peaks {
+		heapStack += float64(p.heapStack) - float64(before.heapStack)
+		goroutines += float64(p.goroutines - before.goroutines)
+	}
+	per := float64(len(peaks)) * float64(n)
+	b.ReportMetric(heapStack/per/1024, "KB/req")
+	b.ReportMetric(goroutines/per, "goroutines/req")
+}
+
+// checkLimits fails b, naming the limit, when this machine cannot hold n
+// connections at once. The listen backlog does not block: it is logged,
+// and its overflows are measured.
+func checkLimits(b *testing.B, n int) {
+	b.Helper()
+	// Each connection is a file in this process and one in the server's;
+	// a few more are the binary, pipes and the control connections.
+	const spare = 64
+	if files, err := openFilesLimit(); err == nil && files < uint64(n+spare) {
+		b.Fatalf("the open files limit (ulimit -n, RLIMIT_NOFILE) is %d; %d requests in flight need %d: raise it", files, n, n+spare)
+	}
+	if ports, err := ephemeralPorts(); err == nil && ports < n {
+		b.Fatalf("the ephemeral port range (net.ipv4.ip_local_port_range) holds %d ports; %d connections need %d", ports, n, n)
+	}
+	if backlog, err := somaxconn(); err == nil {
+		b.Logf("net.core.somaxconn (the largest listen backlog) is %d for %d connections at once", backlog, n)
+	}
+}
+
+// failInflight fails b with the number of failed requests and, when the
+// first one names a known limit, that limit.
+func failInflight(b *testing.B, err error, n int) {
+	b.Helper()
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	first := errs[0]
+	hint := ""
+	switch {
+	case errors.Is(first, syscall.EMFILE), errors.Is(first, syscall.ENFILE):
+		hint = " (the open files limit, ulimit -n)"
+	case errors.Is(first, syscall.EADDRNOTAVAIL):
+		hint = " (the ephemeral ports, net.ipv4.ip_local_port_range)"
+	case errors.Is(first, syscall.ECONNREFUSED), errors.Is(first, syscall.ETIMEDOUT):
+		hint = " (the listen backlog, net.core.somaxconn)"
+	case errors.Is(first, context.DeadlineExceeded):
+		hint = fmt.Sprintf(" (a request took longer than %s)", benchTimeout)
+	}
+	b.Fatalf("%d of %d requests failed; the first: %v%s", len(errs), n, first, hint)
+}

@@ -1,0 +1,130 @@
+// Package fetch is the seed tutorial's first case, an I/O-bound batch of
+// HTTP requests, and its section 7, at most ten requests in flight with
+// asyncio.Semaphore(10), measured in Go against a real HTTP server.
+//
+// The pieces:
+//
+//  1. The server: [Server], go-httpbin's handler (/delay/{seconds}, /drip,
+//     /status/{code}, ...) with counters (requests in flight and the most
+//     reached, connections open, requests the client abandoned) and two
+//     faults. The benchmarks run it in a child process ([StartServer],
+//     [ServeProcess]) so that the client alone is measured, and read its
+//     counters through a control listener of its own.
+//  2. The client: [Job], one GET per input URL, run under every in-process
+//     model with models.Map. An answer of 400 or more is a [*StatusError].
+//     [NewTransport] builds Go's default HTTP transport or one tuned for
+//     many concurrent requests to one host.
+//  3. The benchmarks, in the package's tests: BenchmarkFetch (the seed's
+//     five delayed URLs), BenchmarkRateLimit (100 requests, 10 in flight)
+//     and BenchmarkInflight (10,000 requests at once). The tests check the
+//     faults: error statuses, resets, timeouts, slow bodies, fail-fast
+//     cancellation, and that no goroutine or connection is left behind.
+//
+// The environment variable CONCBENCH_FETCH_URL points the benchmarks at
+// another httpbin-compatible server instead (for example
+// https://httpbin.org); the server's counters are then unknown and the
+// metrics drawn from them are not reported.
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"concbench/benchmarks/models"
+)
+
+// Job returns the job that GETs one URL with client, reads the whole body,
+// and returns the status code. The body is read even on an error status,
+// so that the connection can serve the next request.
+//
+// The job has no name: a task that holds an *http.Client cannot be sent to
+// another process, so it runs under the in-process models
+// (models.InProcess) only.
+func Job(client *http.Client) models.Job[string, int] {
+	return models.Job[string, int]{Run: func(ctx context.Context, url string) (int, error) {
+		return Get(ctx, client, url)
+	}}
+}
+
+// Get is the task of [Job]. Every error it returns names the URL.
+func Get(ctx context.Context, client *http.Client, url string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, fmt.Errorf("building the request for %s: %w", url, err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err // a *url.Error: it names the method and the URL
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return 0, fmt.Errorf("reading the response to GET %s: %w", url, err)
+	}
+	if resp.StatusCode >= 400 {
+		return 0, &StatusError{URL: url, Code: resp.StatusCode}
+	}
+	return resp.StatusCode, nil
+}
+
+// A StatusError is an answer with a status code of 400 or more.
+type StatusError struct {
+	URL  string
+	Code int
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("GET %s: %d %s", e.URL, e.Code, http.StatusText(e.Code))
+}
+
+// DelayURL returns the URL of base's /delay endpoint for d, in the
+// fractional seconds that both go-httpbin and httpbin.org accept.
+func DelayURL(base string, d time.Duration) string {
+	return base + "/delay/" + strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+}
+
+// URLEnv is the environment variable that points the benchmarks at
+// another httpbin-compatible server, by its base URL (for example
+// https://httpbin.org). When it is set, no server process is started.
+const URLEnv = "CONCBENCH_FETCH_URL"
+
+// A Transport names a configuration of the client's http.Transport.
+type Transport string
+
+// The transports.
+const (
+	// DefaultTransport is Go's http.DefaultTransport, as http.Get uses
+	// it. It keeps at most 2 idle connections per host
+	// (http.DefaultMaxIdleConnsPerHost): after a burst of n concurrent
+	// requests to one host it closes n-2 connections, and the next burst
+	// dials them again.
+	DefaultTransport Transport = "default"
+	// TunedTransport is DefaultTransport with the idle pool sized to the
+	// expected concurrency (MaxIdleConns and MaxIdleConnsPerHost), so
+	// that every connection of one burst serves the next.
+	TunedTransport Transport = "tuned"
+)
+
+// Transports lists the transports, the default first.
+func Transports() []Transport { return []Transport{DefaultTransport, TunedTransport} }
+
+// NewTransport returns a new transport of the given kind for up to conns
+// concurrent requests to one host. conns matters to TunedTransport only.
+func NewTransport(kind Transport, conns int) (*http.Transport, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	switch kind {
+	case DefaultTransport:
+		return t, nil
+	case TunedTransport:
+		if conns < 1 {
+			return nil, fmt.Errorf("tuned transport for %d connections: want at least 1", conns)
+		}
+		t.MaxIdleConns = conns
+		t.MaxIdleConnsPerHost = conns
+		return t, nil
+	}
+	return nil, fmt.Errorf("unknown transport %q (want default or tuned)", kind)
+}
