@@ -1,0 +1,133 @@
+// Package pitfalls turns the seed tutorial's list of common pitfalls
+// (section 9, 常见陷阱) into executable tests: each test shows the pitfall,
+// or what Go does instead, and then the Go remedy, through the shared
+// concurrency models of package concbench/benchmarks/models where one
+// applies. The package has no code of its own besides this documentation;
+// run the tests with
+//
+//	go test -race -v ./pitfalls
+//
+// Some pitfalls end the process (an unrecovered panic, a deadlock). Their
+// tests re-execute the test binary as a child process that runs one small
+// program, and check its exit status and output.
+//
+// # Globals are not shared across processes
+//
+// Seed: "多进程下全局变量不共享:每个进程有独立内存,需用 Manager 或 Queue"
+// (with multiprocessing, global variables are not shared: every process has
+// its own memory; use a Manager or a Queue).
+//
+// Go: the same holds for the models' process pool, whose workers are
+// re-executions of the binary. Goroutines, on the other hand, share the
+// process's memory, so in Go the in-process models are the first choice and
+// shared state is guarded with sync or sync/atomic. Across processes the
+// remedy is the Queue's: send the value back as the task's result and
+// combine the results in the parent.
+//
+// Test: TestGlobalsNotSharedAcrossProcesses. A procpool worker adds to a
+// package variable and reports the value it sees; the parent's copy is
+// unchanged, while the serial model, in process, changes it.
+//
+// # A blocking call in a coroutine blocks the whole event loop
+//
+// Seed: "协程中调用阻塞函数会阻塞整个事件循环:用 loop.run_in_executor 或
+// asyncio.to_thread" (calling a blocking function in a coroutine blocks the
+// whole event loop; use loop.run_in_executor or asyncio.to_thread:
+// result = await asyncio.to_thread(blocking_io_func, arg)).
+//
+// Go: there is no event loop to block, and no to_thread to call. A goroutine
+// blocked on a channel or on network or pipe I/O is parked and uses no
+// thread; a goroutine blocked in a system call keeps its thread, and the
+// runtime hands the processor (the right to run Go code, GOMAXPROCS of them)
+// to another thread. Even a goroutine that never blocks and never yields,
+// a CPU-bound loop, is preempted by the scheduler once it has run for
+// 10 ms (noticed within another 10 ms), so at GOMAXPROCS=1 (the GIL's
+// counterpart) the other goroutines are delayed by 10 to 20 ms, not for the
+// whole computation.
+//
+// Test: TestBlockingCallInEventLoop. Goroutines blocked on a channel, on a
+// pipe read and in a blocking read system call, at GOMAXPROCS 1 and 2, do
+// not stop a ping-pong between two other goroutines; at GOMAXPROCS=1 a
+// CPU-bound goroutine delays a 5 ms ticker by a bounded worst gap.
+//
+// # Exceptions are swallowed by a thread pool
+//
+// Seed: "线程池中异常会被吞掉:必须 future.result() 或 as_completed 才会抛出"
+// (exceptions in a thread pool are swallowed: they are raised only by
+// future.result() or as_completed).
+//
+// Go: worse in one way, better in another. The go statement discards a
+// function's results, so an error returned from a bare go f() is lost
+// without a trace; and a panic in a bare goroutine cannot be recovered by
+// any other goroutine: it kills the whole process. The remedy is to run
+// tasks through something that collects their outcomes: every model
+// returns a task's error as a [models.TaskError] and a task's panic as a
+// [models.PanicError], for the process pool too.
+//
+// Test: TestExceptionsSwallowedByPool.
+//
+// # ProcessPoolExecutor tasks must be picklable
+//
+// Seed: "ProcessPoolExecutor 任务必须可 pickle:lambda、嵌套函数会报错"
+// (ProcessPoolExecutor tasks must be picklable: a lambda or a nested
+// function raises an error).
+//
+// Go: the process pool sends a task's input gob-encoded and the job by
+// name, never a function value. An input gob cannot encode (a function, a
+// channel, a struct without exported fields), a job without a name, or a
+// closure the worker has not registered each fail with an error that says
+// so, promptly, instead of a hang.
+//
+// Test: TestTasksMustBePicklable.
+//
+// # One failure in asyncio.gather cancels the others
+//
+// Seed: "asyncio.gather 中一个失败会取消其他:用 return_exceptions=True
+// 收集所有结果" (in asyncio.gather one failure cancels the others; use
+// return_exceptions=True to collect every result).
+//
+// Correction: Python's documentation of asyncio.gather says the opposite:
+// "If return_exceptions is False (default), the first raised exception is
+// immediately propagated to the task that awaits on gather(). Other
+// awaitables in the aws sequence won't be cancelled and will continue to
+// run." (https://docs.python.org/3/library/asyncio-task.html#asyncio.gather).
+// Cancelling the others is what asyncio.TaskGroup does.
+//
+// Go: both behaviours exist, and a caller picks one. Fail-fast
+// ([models.FailFast], errgroup.WithContext) returns the first error and
+// cancels the context of the other tasks, which see context.Canceled: the
+// TaskGroup behaviour. Collect-all ([models.CollectAll]) lets every task
+// finish and returns every error joined with errors.Join: the
+// return_exceptions=True behaviour.
+//
+// Test: TestGatherOneFailure.
+//
+// # Go's own pitfalls
+//
+// The seed lists Python's; these four are Go's.
+//
+// http.Transport keeps at most 2 idle connections per host by default
+// (http.DefaultMaxIdleConnsPerHost). A client that sends N concurrent
+// requests to one host in rounds closes N-2 connections after every round
+// and dials them again in the next; setting MaxIdleConnsPerHost to N keeps
+// them. Test: TestDefaultMaxIdleConnsPerHost.
+//
+// sync.WaitGroup.Add called inside the goroutine it counts races with
+// Wait: when Wait runs first it sees a zero counter and returns before the
+// work is done. The remedy is to call Add before the go statement.
+// Test: TestWaitGroupAddInsideGoroutine.
+//
+// A send on an unbuffered channel that nobody receives from blocks
+// forever: in the main goroutine, with nothing else to run, the runtime
+// stops the process with "fatal error: all goroutines are asleep -
+// deadlock!"; in any other goroutine it is a silent leak. The remedy is a
+// receiver that always receives, a buffer for the values that may be left
+// unread, or a select that also waits for cancellation.
+// Test: TestUnreadUnbufferedSend.
+//
+// A worker pool whose jobs channel is never closed leaves its workers
+// blocked in their range loop forever after the last job: a goroutine leak
+// that go.uber.org/goleak finds. The remedy is to close the channel when
+// the last job is sent, as the models' pool does.
+// Test: TestPoolNeverClosesJobs.
+package pitfalls
