@@ -2,6 +2,9 @@ package pitfalls_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,19 +13,13 @@ import (
 
 func TestUnreadUnbufferedSend(t *testing.T) {
 	t.Run("in main: deadlock", func(t *testing.T) {
-		if raceEnabled {
-			// The runtime's deadlock check does not fire in a binary built
-			// with -race (https://github.com/golang/go/issues/20588): the
-			// child would hang. The goroutine case below still runs.
-			t.Skip("deadlock detection does not work under the race detector (golang/go#20588)")
-		}
-		out, status := startChild(t, childUnreadSend)
+		out, status := runProgram(t, buildDeadlock(t))
 		if status != 2 {
-			t.Errorf("child exit status %d, want 2 (a fatal error); output:\n%s", status, out)
+			t.Errorf("exit status %d, want 2 (a fatal error); output:\n%s", status, out)
 		}
-		for _, want := range []string{"fatal error: all goroutines are asleep - deadlock!", "chan send"} {
+		for _, want := range []string{"fatal error: all goroutines are asleep - deadlock!", "chan send", "main.main()"} {
 			if !strings.Contains(out, want) {
-				t.Errorf("child output lacks %q; output:\n%s", want, out)
+				t.Errorf("output lacks %q; output:\n%s", want, out)
 			}
 		}
 	})
@@ -84,9 +81,22 @@ func sendOrGiveUp(ctx context.Context, ch chan<- int, v int) {
 	}
 }
 
-// sendNobodyReceives is a child program: main sends on an unbuffered
-// channel that no goroutine receives from.
-func sendNobodyReceives() {
-	ch := make(chan int)
-	ch <- 1
+// buildDeadlock builds the program of testdata/deadlock without cgo and
+// returns its path. The runtime's deadlock check cannot fire in this test
+// binary: it links cgo (through package net) and may be built with -race.
+func buildDeadlock(t *testing.T) string {
+	t.Helper()
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("building testdata/deadlock needs the go command: %v", err)
+	}
+	exe := filepath.Join(t.TempDir(), "deadlock")
+	ctx, cancel := context.WithTimeout(t.Context(), patience)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gocmd, "build", "-o", exe, "./testdata/deadlock")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building testdata/deadlock: %v\n%s", err, out)
+	}
+	return exe
 }

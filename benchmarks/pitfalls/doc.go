@@ -8,8 +8,11 @@
 //	go test -race -v ./pitfalls
 //
 // Some pitfalls end the process (an unrecovered panic, a deadlock). Their
-// tests re-execute the test binary as a child process that runs one small
-// program, and check its exit status and output.
+// tests run a small program in a child process and check its exit status
+// and output: the test binary itself, re-executed, for the panic, and
+// testdata/deadlock, built without cgo, for the deadlock (the runtime's
+// deadlock check never fires in a binary linked with cgo or built with
+// -race, https://github.com/golang/go/issues/20588).
 //
 // # Globals are not shared across processes
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -27,11 +28,9 @@ var registry = models.NewRegistry()
 // tests: the pitfalls that end the process are shown in a child process.
 const childEnv = "CONCBENCH_PITFALLS_CHILD"
 
-// The child programs, by name.
-const (
-	childPanicInGoroutine = "panic-in-goroutine"
-	childUnreadSend       = "unread-send"
-)
+// childPanicInGoroutine is the name of the child program of
+// TestExceptionsSwallowedByPool.
+const childPanicInGoroutine = "panic-in-goroutine"
 
 // patience bounds how long a test waits for something that should happen
 // at once. Reaching it is a failure, reported as such, instead of a hang.
@@ -52,8 +51,6 @@ func runChild(name string) {
 	switch name {
 	case childPanicInGoroutine:
 		panicInBareGoroutine()
-	case childUnreadSend:
-		sendNobodyReceives()
 	default:
 		fmt.Fprintf(os.Stderr, "unknown child program %q\n", name)
 		os.Exit(100)
@@ -70,24 +67,32 @@ func startChild(t *testing.T, name string) (output string, status int) {
 	if err != nil {
 		t.Fatalf("finding the test binary: %v", err)
 	}
+	return runProgram(t, exe, childEnv+"="+name)
+}
+
+// runProgram runs the program exe with env added to the environment, and
+// returns its combined output and exit status.
+func runProgram(t *testing.T, exe string, env ...string) (output string, status int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), patience)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = append(os.Environ(), childEnv+"="+name,
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(cmd.Env,
 		// The whole traceback of a crash is not needed, only its first
 		// lines; and a binary built with -race would pause 1 s at exit.
 		"GOTRACEBACK=single",
 		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	out, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {
-		t.Fatalf("child program %q still running after %v; output so far:\n%s", name, patience, out)
+		t.Fatalf("%s still running after %v; output so far:\n%s", filepath.Base(exe), patience, out)
 	}
 	if err == nil {
 		return string(out), 0
 	}
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) {
-		t.Fatalf("running child program %q: %v", name, err)
+		t.Fatalf("running %s: %v", filepath.Base(exe), err)
 	}
 	return string(out), exit.ExitCode()
 }
