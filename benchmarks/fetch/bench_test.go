@@ -20,8 +20,8 @@ import (
 
 // The sizes of the case, per profile. The seed fetches 5 URLs that answer
 // after 1 s, and limits 100 requests to 10 in flight; quick and full keep
-// the counts and shorten the delay. The request overhead on loopback is a
-// fraction of a millisecond, so a 20 ms delay already dominates it.
+// the counts and shorten the delay. A request on loopback costs a fraction
+// of a millisecond, so that 50 ms dominates it.
 const (
 	fetchItems    = 5
 	limitRequests = 100
@@ -29,7 +29,7 @@ const (
 )
 
 func delay(b *testing.B) time.Duration {
-	return profile.Pick(b, 20*time.Millisecond, 100*time.Millisecond, time.Second)
+	return profile.Pick(b, 50*time.Millisecond, 200*time.Millisecond, time.Second)
 }
 
 // inflightSize is the size of BenchmarkInflight: requests at once, and the
@@ -78,9 +78,7 @@ func BenchmarkFetch(b *testing.B) {
 			client, _ := newClient(b, fetch.TunedTransport, fetchItems, benchTimeout)
 			job := fetch.Job(client)
 			opts := models.Options{Workers: fetchItems}
-			// One batch first, so that every batch measured finds its
-			// connections open, as a long-running client would.
-			mustMap(b, m, job, urls, opts)
+			warmUp(b, job, urls)
 			b.ReportAllocs()
 			for b.Loop() {
 				mustMap(b, m, job, urls, opts)
@@ -105,7 +103,7 @@ func BenchmarkRateLimit(b *testing.B) {
 			client, _ := newClient(b, fetch.TunedTransport, limitWorkers, benchTimeout)
 			job := fetch.Job(client)
 			opts := models.Options{Workers: limitWorkers}
-			mustMap(b, m, job, urls, opts)
+			warmUp(b, job, urls[:limitWorkers])
 			if server != nil {
 				resetServer(b)
 			}
@@ -128,6 +126,13 @@ func BenchmarkRateLimit(b *testing.B) {
 			}
 		})
 	}
+}
+
+// warmUp sends urls all at once, so that every batch measured finds the
+// connections it needs open, as a long-running client would.
+func warmUp(b *testing.B, job models.Job[string, int], urls []string) {
+	b.Helper()
+	mustMap(b, models.Goroutines, job, urls, models.Options{})
 }
 
 func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []string, opts models.Options) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -44,8 +45,8 @@ type Stats struct {
 //	/_fault/reset          resets the connection (an RST, no response)
 //
 // Both accept ?inflight=N: they first wait until N requests, themselves
-// included, are in flight, so that a test knows which requests a failure
-// will find running.
+// included, are in flight at once, so that a test knows which requests a
+// failure will find running.
 //
 // Its counters are read through [Server.ControlHandler], which belongs on
 // a listener of its own so that reading them does not change them. For
@@ -56,7 +57,15 @@ type Server struct {
 
 	mu      sync.Mutex
 	stats   Stats
-	changed chan struct{} // closed at the next change; nil when no one waits
+	waiters []*waiter
+}
+
+// A waiter is a call of Wait, woken by the first change after which its
+// condition holds: a condition that holds only for a moment (the last of
+// n requests arrives, and the first leaves) is still seen.
+type waiter struct {
+	cond func(Stats) bool
+	done chan Stats // buffered: update never blocks
 }
 
 // NewServer returns a server with zeroed counters.
@@ -121,38 +130,45 @@ func (s *Server) Reset() Stats {
 	return old
 }
 
-// Wait waits until cond holds for the counters or ctx is done, and
-// returns the counters it last saw and whether cond held.
+// Wait waits until cond holds for the counters, now or after any later
+// change, or until ctx is done. It returns the counters that satisfied
+// cond, or the counters at the end, and whether cond held.
 func (s *Server) Wait(ctx context.Context, cond func(Stats) bool) (Stats, bool) {
-	for {
-		s.mu.Lock()
-		st := s.stats
-		if cond(st) {
-			s.mu.Unlock()
-			return st, true
-		}
-		if s.changed == nil {
-			s.changed = make(chan struct{})
-		}
-		changed := s.changed
-		s.mu.Unlock()
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return s.Stats(), false
-		}
+	s.mu.Lock()
+	if cond(s.stats) {
+		defer s.mu.Unlock()
+		return s.stats, true
 	}
+	w := &waiter{cond: cond, done: make(chan Stats, 1)}
+	s.waiters = append(s.waiters, w)
+	s.mu.Unlock()
+	select {
+	case st := <-w.done:
+		return st, true
+	case <-ctx.Done():
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := slices.Index(s.waiters, w); i >= 0 {
+		s.waiters = slices.Delete(s.waiters, i, i+1)
+		return s.stats, false
+	}
+	return <-w.done, true // woken as ctx ended
 }
 
-// update applies f to the counters and wakes the waiters.
+// update applies f to the counters and wakes the waiters whose condition
+// now holds.
 func (s *Server) update(f func(*Stats)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f(&s.stats)
-	if s.changed != nil {
-		close(s.changed)
-		s.changed = nil
-	}
+	s.waiters = slices.DeleteFunc(s.waiters, func(w *waiter) bool {
+		if !w.cond(s.stats) {
+			return false
+		}
+		w.done <- s.stats
+		return true
+	})
 }
 
 // awaitInFlight waits for the ?inflight=N of r, if any. It reports false,
