@@ -41,4 +41,20 @@
 //
 // Custom per-operation figures are reported with testing.B.ReportMetric
 // (items/s, ratio-to-delay, max-inflight, ...).
+//
+// # HTTP clients: size the idle pool to the concurrency
+//
+// Go's http.DefaultTransport, which http.Get and a zero http.Client use,
+// keeps at most 2 idle connections per host
+// (http.DefaultMaxIdleConnsPerHost). A client that sends n requests to one
+// host at once opens n connections and, as they finish, closes all but 2:
+// the next burst dials n-2 connections again, and every connection the
+// client closes holds a local port in TIME_WAIT for a minute. A client
+// that talks to one host with high concurrency should clone
+// http.DefaultTransport and set MaxIdleConnsPerHost to that concurrency,
+// and MaxIdleConns (100 by default, for all hosts together) at least as
+// high. MaxConnsPerHost is a different knob: it caps the connections and
+// queues the requests beyond the cap. fetch.NewTransport builds both
+// transports, and fetch's BenchmarkInflight compares them
+// (new-conns/op counts the connections the server accepted per burst).
 package benchmarks
