@@ -171,106 +171,23 @@ func analyzeRun(ds *Dataset, rep *Report, rd *runData, id, runLabel, baseline st
 
 	cases := rd.cases
 	benchproc.SortKeys(cases)
+	type caseResult struct {
+		c         Case
+		warnings  []Warning
+		overProcs []int
+	}
+	results := make([]caseResult, len(cases))
+	parallelFor(len(cases), func(ci int) {
+		r := &results[ci]
+		r.c, r.warnings, r.overProcs = analyzeCase(ds, rd, cases[ci], fmt.Sprintf("%s-c%d", id, ci+1), runLabel, baseline, confidence, run.NCPU)
+	})
 	overProcs := map[int]bool{}
-	for ci, ck := range cases {
-		c := Case{
-			ID:     fmt.Sprintf("%s-c%d", id, ci+1),
-			Name:   ck.Get(ds.nameField),
-			Params: strings.TrimPrefix(ck.Get(ds.paramsField), "*"),
+	for _, r := range results {
+		run.Cases = append(run.Cases, r.c)
+		rep.Warnings = append(rep.Warnings, r.warnings...)
+		for _, p := range r.overProcs {
+			overProcs[p] = true
 		}
-		models, procs, units := map[string]bool{}, map[int]bool{}, map[string]bool{}
-		for _, k := range rd.samples[ck] {
-			models[k.model], procs[k.procs], units[k.unit] = true, true, true
-		}
-		c.Procs = sortedKeys(procs, cmp.Compare[int])
-		modelList := sortedKeys(models, func(a, b string) int {
-			if (a == baseline) != (b == baseline) {
-				if a == baseline {
-					return -1
-				}
-				return 1
-			}
-			return strings.Compare(a, b)
-		})
-		_, c.HasBaseline = rd.groups[sampleKey{ck, baseline, 1, "sec/op"}]
-		if !c.HasBaseline {
-			// The case may have no time unit (filtered away); look at any unit.
-			for u := range units {
-				if _, ok := rd.groups[sampleKey{ck, baseline, 1, u}]; ok {
-					c.HasBaseline = true
-				}
-			}
-		}
-		if !c.HasBaseline {
-			msg := fmt.Sprintf("%s%s: no %s model at GOMAXPROCS=1; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
-			if !models[baseline] {
-				msg = fmt.Sprintf("%s%s: no %s model; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
-			}
-			rep.Warnings = append(rep.Warnings, Warning{Kind: "baseline", Msg: msg})
-		}
-		for _, unit := range sortedKeys(units, compareUnits) {
-			t := UnitTable{Unit: unit, HigherIsBetter: higherIsBetter(ds, unit)}
-			assumption := ds.Units.GetAssumption(unit)
-			var base *benchmath.Sample
-			var baseSum benchmath.Summary
-			if g := rd.groups[sampleKey{ck, baseline, 1, unit}]; g != nil {
-				base = benchmath.NewSample(g.values, &benchmath.DefaultThresholds)
-				baseSum = assumption.Summary(base, confidence)
-			}
-			for _, m := range modelList {
-				series := ModelSeries{Model: m}
-				var self *benchmath.Sample
-				var selfSum benchmath.Summary
-				for _, p := range c.Procs {
-					g := rd.groups[sampleKey{ck, m, p, unit}]
-					if g == nil {
-						continue
-					}
-					s := benchmath.NewSample(g.values, &benchmath.DefaultThresholds)
-					sum := assumption.Summary(s, confidence)
-					label := c.Name + modelPart(m) + c.Params + procsSuffix(p)
-					if lines := rd.lines[sampleKey{caseKey: ck, model: m, procs: p}]; len(g.values) != lines {
-						rep.Warnings = append(rep.Warnings, Warning{File: g.file, Line: g.line, Kind: "units", Msg: fmt.Sprintf("%s%s: %s is reported by %d of its %d result lines", runLabel, label, unit, len(g.values), lines)})
-					}
-					if len(g.values) < minSamples && unit == t0(c, units) {
-						rep.Warnings = append(rep.Warnings, Warning{File: g.file, Line: g.line, Kind: "samples", Msg: fmt.Sprintf("%s%s: only %d sample(s); need >= %d for a %v%% interval (run with -count %d or more)", runLabel, label, len(g.values), minSamples, confidence*100, minSamples)})
-					}
-					pt := Point{Procs: p, N: len(g.values), Median: sum.Center}
-					if finite(sum.Lo) && finite(sum.Hi) {
-						pt.Lo, pt.Hi = ptr(sum.Lo), ptr(sum.Hi)
-					}
-					if run.NCPU > 0 && p > run.NCPU {
-						pt.Oversubscribed = true
-						overProcs[p] = true
-					}
-					if p == 1 && m == baseline && base != nil {
-						// The same measurements: let speedup see it.
-						s = base
-					}
-					if p == 1 {
-						self, selfSum = s, sum
-					}
-					if base != nil {
-						pt.VsBaseline = speedup(assumption, base, baseSum, s, sum, t.HigherIsBetter)
-						if pt.VsBaseline != nil {
-							pt.Efficiency = ptr(pt.VsBaseline.Value / float64(p))
-						}
-					}
-					if self != nil {
-						pt.VsSelf = speedup(assumption, self, selfSum, s, sum, t.HigherIsBetter)
-						if pt.VsSelf != nil {
-							pt.SelfEfficiency = ptr(pt.VsSelf.Value / float64(p))
-						}
-					}
-					series.Points = append(series.Points, pt)
-				}
-				if len(series.Points) > 0 {
-					t.Models = append(t.Models, series)
-				}
-			}
-			c.Units = append(c.Units, t)
-		}
-		run.Cases = append(run.Cases, c)
 	}
 	if len(overProcs) > 0 {
 		ps := sortedKeys(overProcs, cmp.Compare[int])
@@ -281,6 +198,111 @@ func analyzeRun(ds *Dataset, rep *Report, rd *runData, id, runLabel, baseline st
 		rep.Warnings = append(rep.Warnings, Warning{Kind: "oversubscribed", Msg: fmt.Sprintf("%sGOMAXPROCS %s exceeds the %d CPUs (%s): those points are oversubscribed and drawn hollow", runLabel, strings.Join(strs, ", "), run.NCPU, run.NCPUSource)})
 	}
 	return run
+}
+
+// analyzeCase summarises one case of a run. It only reads rd, so cases can
+// be analysed in parallel.
+func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, baseline string, confidence float64, ncpu int) (Case, []Warning, []int) {
+	var warnings []Warning
+	over := map[int]bool{}
+	c := Case{
+		ID:     caseID,
+		Name:   ck.Get(ds.nameField),
+		Params: strings.TrimPrefix(ck.Get(ds.paramsField), "*"),
+	}
+	models, procs, units := map[string]bool{}, map[int]bool{}, map[string]bool{}
+	for _, k := range rd.samples[ck] {
+		models[k.model], procs[k.procs], units[k.unit] = true, true, true
+	}
+	c.Procs = sortedKeys(procs, cmp.Compare[int])
+	modelList := sortedKeys(models, func(a, b string) int {
+		if (a == baseline) != (b == baseline) {
+			if a == baseline {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	_, c.HasBaseline = rd.groups[sampleKey{ck, baseline, 1, "sec/op"}]
+	if !c.HasBaseline {
+		// The case may have no time unit (filtered away); look at any unit.
+		for u := range units {
+			if _, ok := rd.groups[sampleKey{ck, baseline, 1, u}]; ok {
+				c.HasBaseline = true
+			}
+		}
+	}
+	if !c.HasBaseline {
+		msg := fmt.Sprintf("%s%s: no %s model at GOMAXPROCS=1; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
+		if !models[baseline] {
+			msg = fmt.Sprintf("%s%s: no %s model; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
+		}
+		warnings = append(warnings, Warning{Kind: "baseline", Msg: msg})
+	}
+	for _, unit := range sortedKeys(units, compareUnits) {
+		t := UnitTable{Unit: unit, HigherIsBetter: higherIsBetter(ds, unit)}
+		assumption := ds.Units.GetAssumption(unit)
+		var base *benchmath.Sample
+		var baseSum benchmath.Summary
+		if g := rd.groups[sampleKey{ck, baseline, 1, unit}]; g != nil {
+			base = benchmath.NewSample(g.values, &benchmath.DefaultThresholds)
+			baseSum = assumption.Summary(base, confidence)
+		}
+		for _, m := range modelList {
+			series := ModelSeries{Model: m}
+			var self *benchmath.Sample
+			var selfSum benchmath.Summary
+			for _, p := range c.Procs {
+				g := rd.groups[sampleKey{ck, m, p, unit}]
+				if g == nil {
+					continue
+				}
+				s := benchmath.NewSample(g.values, &benchmath.DefaultThresholds)
+				sum := assumption.Summary(s, confidence)
+				label := c.Name + modelPart(m) + c.Params + procsSuffix(p)
+				if lines := rd.lines[sampleKey{caseKey: ck, model: m, procs: p}]; len(g.values) != lines {
+					warnings = append(warnings, Warning{File: g.file, Line: g.line, Kind: "units", Msg: fmt.Sprintf("%s%s: %s is reported by %d of its %d result lines", runLabel, label, unit, len(g.values), lines)})
+				}
+				if len(g.values) < minSamples && unit == t0(c, units) {
+					warnings = append(warnings, Warning{File: g.file, Line: g.line, Kind: "samples", Msg: fmt.Sprintf("%s%s: only %d sample(s); need >= %d for a %v%% interval (run with -count %d or more)", runLabel, label, len(g.values), minSamples, confidence*100, minSamples)})
+				}
+				pt := Point{Procs: p, N: len(g.values), Median: sum.Center}
+				if finite(sum.Lo) && finite(sum.Hi) {
+					pt.Lo, pt.Hi = ptr(sum.Lo), ptr(sum.Hi)
+				}
+				if ncpu > 0 && p > ncpu {
+					pt.Oversubscribed = true
+					over[p] = true
+				}
+				if p == 1 && m == baseline && base != nil {
+					// The same measurements: let speedup see it.
+					s = base
+				}
+				if p == 1 {
+					self, selfSum = s, sum
+				}
+				if base != nil && !isAllocUnit(unit) {
+					pt.VsBaseline = speedup(assumption, base, baseSum, s, sum, t.HigherIsBetter)
+					if pt.VsBaseline != nil {
+						pt.Efficiency = ptr(pt.VsBaseline.Value / float64(p))
+					}
+				}
+				if self != nil && !isAllocUnit(unit) {
+					pt.VsSelf = speedup(assumption, self, selfSum, s, sum, t.HigherIsBetter)
+					if pt.VsSelf != nil {
+						pt.SelfEfficiency = ptr(pt.VsSelf.Value / float64(p))
+					}
+				}
+				series.Points = append(series.Points, pt)
+			}
+			if len(series.Points) > 0 {
+				t.Models = append(t.Models, series)
+			}
+		}
+		c.Units = append(c.Units, t)
+	}
+	return c, warnings, sortedKeys(over, cmp.Compare[int])
 }
 
 // t0 returns the unit whose sample counts are checked: time per operation
@@ -332,6 +354,11 @@ func higherIsBetter(ds *Dataset, unit string) bool {
 	}
 	return strings.HasSuffix(unit, "/s")
 }
+
+// isAllocUnit reports whether unit counts allocations. Their tables carry
+// no speedups: fewer bytes per operation is not a speedup, and leaving the
+// comparisons out halves the work on a large results file.
+func isAllocUnit(unit string) bool { return unit == "B/op" || unit == "allocs/op" }
 
 // compareUnits orders time per operation first, then custom metrics by name,
 // then the allocation units.

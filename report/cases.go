@@ -23,75 +23,87 @@ type caseRow struct {
 	Over, Significant                                              bool
 }
 
-type unitView struct {
-	Unit, Better string
-	Rows         []caseRow
-}
-
-type caseView struct {
-	ID, Name, Params string
-	Charts           []template.HTML
-	Units            []unitView
-	Baseline         string
-	HasBaseline      bool
-}
-
-type runView struct {
-	ID, Env string
-	NCPU    string
-	Cases   []caseView
-}
-
-var casesTemplate = template.Must(template.New("cases").Parse(`
-{{- range .Runs}}
-{{- if $.Multi}}<h3 class="run" id="{{.ID}}">Run {{.ID}}: {{.Env}}</h3>{{end}}
-{{- range .Cases}}
-<section class="case">
-<h3 id="{{.ID}}">{{.Name}}{{if .Params}} <code>{{.Params}}</code>{{end}}</h3>
-{{- if not .HasBaseline}}<p class="note">No {{.Baseline}} model at 1 core: speedups are against each model's own 1-core result.</p>{{end}}
-<div class="charts">{{range .Charts}}{{.}}{{end}}</div>
-{{- range .Units}}
-<h4>{{.Unit}} <span class="muted">({{.Better}} is better)</span></h4>
-<table>
-<tr><th class="l">model</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th><th>speedup vs {{$.Baseline}}@1</th><th>efficiency</th><th>speedup vs own @1</th><th class="l">note</th></tr>
-{{- range .Rows}}
-<tr{{if .Over}} class="over"{{end}}><td class="l">{{.Model}}</td><td>{{.Procs}}</td><td>{{.Median}}</td><td>{{.Range}}</td><td>{{.N}}</td><td{{if not .Significant}} class="ns"{{end}}>{{.VsBaseline}}</td><td>{{.Efficiency}}</td><td>{{.VsSelf}}</td><td class="l">{{if .Over}}<span class="badge">oversubscribed</span>{{end}}</td></tr>
-{{- end}}
-</table>
-{{- end}}
-</section>
-{{- end}}
-{{- end}}
-`))
-
-// HTML implements Section.
+// HTML implements Section. Cases are rendered in parallel, each into its
+// own buffer, and joined in order.
 func (s CasesSection) HTML(rep *Report) (Fragment, error) {
-	var frag Fragment
-	var runs []runView
-	for ri := range rep.Runs {
-		run := &rep.Runs[ri]
-		rv := runView{ID: run.ID, Env: envString(run.Env)}
-		for ci := range run.Cases {
-			c := &run.Cases[ci]
-			cv := caseView{ID: c.ID, Name: c.Name, Params: c.Params, Baseline: rep.Baseline, HasBaseline: c.HasBaseline}
-			for _, ch := range CaseCharts(run, c, rep.Baseline) {
-				frag.Charts = append(frag.Charts, ch)
-				cv.Charts = append(cv.Charts, ChartDiv(ch))
-			}
-			for _, t := range c.Units {
-				cv.Units = append(cv.Units, unitView{Unit: t.Unit, Better: better(t), Rows: tableRows(t)})
-			}
-			rv.Cases = append(rv.Cases, cv)
-		}
-		runs = append(runs, rv)
+	type job struct {
+		run *Run
+		c   *Case
 	}
-	html, err := Execute(casesTemplate, struct {
-		Runs     []runView
-		Multi    bool
-		Baseline string
-	}{runs, len(runs) > 1, rep.Baseline})
-	frag.HTML = html
-	return frag, err
+	var jobs []job
+	for ri := range rep.Runs {
+		for ci := range rep.Runs[ri].Cases {
+			jobs = append(jobs, job{&rep.Runs[ri], &rep.Runs[ri].Cases[ci]})
+		}
+	}
+	htmls := make([]string, len(jobs))
+	charts := make([][]Chart, len(jobs))
+	parallelFor(len(jobs), func(i int) {
+		htmls[i], charts[i] = caseHTML(rep, jobs[i].run, jobs[i].c)
+	})
+	var b strings.Builder
+	var frag Fragment
+	for i, j := range jobs {
+		if len(rep.Runs) > 1 && j.c == &j.run.Cases[0] {
+			b.WriteString(`<h3 class="run" id="` + esc(j.run.ID) + `">Run ` + esc(j.run.ID) + ": " + esc(envString(j.run.Env)) + "</h3>\n")
+		}
+		b.WriteString(htmls[i])
+		frag.Charts = append(frag.Charts, charts[i]...)
+	}
+	frag.HTML = template.HTML(b.String())
+	return frag, nil
+}
+
+// esc escapes s as HTML text or as a quoted attribute value. Every string
+// caseHTML writes goes through it: the tables are written by hand rather
+// than with html/template because a large report has tens of thousands of
+// rows, and html/template's escaping of each value dominates the run time.
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
+// caseHTML renders one case: its heading, its charts' elements and a table
+// per unit.
+func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
+	var b strings.Builder
+	b.WriteString(`<section class="case">` + "\n")
+	b.WriteString(`<h3 id="` + esc(c.ID) + `">` + esc(c.Name))
+	if c.Params != "" {
+		b.WriteString(" <code>" + esc(c.Params) + "</code>")
+	}
+	b.WriteString("</h3>\n")
+	if !c.HasBaseline {
+		b.WriteString(`<p class="note">No ` + esc(rep.Baseline) + " model at 1 core: speedups are against each model's own 1-core result.</p>\n")
+	}
+	charts := CaseCharts(run, c, rep.Baseline)
+	b.WriteString(`<div class="charts">`)
+	for _, ch := range charts {
+		b.WriteString(string(ChartDiv(ch)))
+	}
+	b.WriteString("</div>\n")
+	for _, t := range c.Units {
+		b.WriteString("<h4>" + esc(t.Unit) + ` <span class="muted">(` + better(t) + " is better)</span></h4>\n<table>\n")
+		b.WriteString(`<tr><th class="l">model</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th><th>speedup vs ` + esc(rep.Baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th><th class="l">note</th></tr>` + "\n")
+		for _, r := range tableRows(t) {
+			if r.Over {
+				b.WriteString(`<tr class="over">`)
+			} else {
+				b.WriteString("<tr>")
+			}
+			b.WriteString(`<td class="l">` + esc(r.Model) + "</td><td>" + esc(r.Procs) + "</td><td>" + esc(r.Median) + "</td><td>" + esc(r.Range) + "</td><td>" + esc(r.N) + "</td>")
+			if r.Significant {
+				b.WriteString("<td>")
+			} else {
+				b.WriteString(`<td class="ns">`)
+			}
+			b.WriteString(esc(r.VsBaseline) + "</td><td>" + esc(r.Efficiency) + "</td><td>" + esc(r.VsSelf) + `</td><td class="l">`)
+			if r.Over {
+				b.WriteString(`<span class="badge">oversubscribed</span>`)
+			}
+			b.WriteString("</td></tr>\n")
+		}
+		b.WriteString("</table>\n")
+	}
+	b.WriteString("</section>\n")
+	return b.String(), charts
 }
 
 func better(t UnitTable) string {

@@ -265,10 +265,11 @@ func mdText(s string) string { return mdReplacer.Replace(s) }
 // mdCode escapes s for use inside a one-backtick code span.
 func mdCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
 
-// WriteJSON writes rep as indented JSON, the form of report.json.
+// WriteJSON writes rep as compact JSON, the form of report.json. (Indenting
+// would double the size and the time of a large report; jq or json.Indent
+// make it readable.)
 func WriteJSON(w io.Writer, rep *Report) error {
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(rep); err != nil {
 		return fmt.Errorf("encoding report: %w", err)
 	}

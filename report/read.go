@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -141,8 +142,13 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 	ds.configProj = parser.Residue()
 
 	cfg := newConfigCollector()
-	modelField := ds.modelProj.Fields()[0]
-	procsField := ds.procsProj.Fields()[0]
+	proj := &projector{
+		ds:         ds,
+		modelField: ds.modelProj.Fields()[0],
+		procsField: ds.procsProj.Fields()[0],
+		names:      map[string]nameKeys{},
+		cfg:        cfg,
+	}
 	reader := new(benchfmt.Reader)
 	for _, in := range inputs {
 		reader.Reset(in.R, in.Name)
@@ -163,11 +169,10 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 				if !match.Any() {
 					continue
 				}
-				obs, ok := ds.observe(rec, &match, modelField, procsField)
+				obs, ok := proj.observe(rec, &match)
 				if !ok {
 					continue
 				}
-				cfg.add(rec)
 				summary.Results++
 				ds.Observations = append(ds.Observations, obs)
 			}
@@ -203,15 +208,60 @@ func lineOf(r *benchfmt.Result) int {
 	return line
 }
 
+// projector projects results with the dataset's projections, remembering
+// the keys of each benchmark name and of the current configuration: in a
+// results file every name repeats -count times and the configuration
+// changes only at a config line, so most results need no projection at all.
+type projector struct {
+	ds                     *Dataset
+	modelField, procsField *benchproc.Field
+	names                  map[string]nameKeys
+	cfg                    *configCollector
+	lastConfig             []benchfmt.Config
+	env, config            benchproc.Key
+	haveConfig             bool
+}
+
+// nameKeys are the projections of one benchmark name.
+type nameKeys struct {
+	caseKey benchproc.Key
+	model   string
+	procs   string
+}
+
+// sameConfig reports whether r's configuration equals the last one seen.
+func (p *projector) sameConfig(r *benchfmt.Result) bool {
+	if !p.haveConfig || len(r.Config) != len(p.lastConfig) {
+		return false
+	}
+	for i, c := range r.Config {
+		last := p.lastConfig[i]
+		if c.Key != last.Key || c.File != last.File || !bytes.Equal(c.Value, last.Value) {
+			return false
+		}
+	}
+	return true
+}
+
 // observe projects one result; it reports false, with a warning, for a
 // result that cannot be used.
-func (ds *Dataset) observe(rec *benchfmt.Result, match *benchproc.Match, modelField, procsField *benchproc.Field) (Observation, bool) {
+func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Observation, bool) {
+	ds := p.ds
 	file, line := rec.Pos()
+	nk, ok := p.names[string(rec.Name)]
+	if !ok {
+		nk = nameKeys{
+			caseKey: ds.caseProj.Project(rec),
+			model:   ds.modelProj.Project(rec).Get(p.modelField),
+			procs:   ds.procsProj.Project(rec).Get(p.procsField),
+		}
+		p.names[string(rec.Name)] = nk
+	}
 	procs := 1
-	if s := ds.procsProj.Project(rec).Get(procsField); s != "" {
-		n, err := strconv.Atoi(s)
+	if nk.procs != "" {
+		n, err := strconv.Atoi(nk.procs)
 		if err != nil || n < 1 {
-			ds.Warnings = append(ds.Warnings, Warning{File: file, Line: line, Kind: "procs", Msg: fmt.Sprintf("GOMAXPROCS %q is not a positive integer; result skipped", s)})
+			ds.Warnings = append(ds.Warnings, Warning{File: file, Line: line, Kind: "procs", Msg: fmt.Sprintf("GOMAXPROCS %q is not a positive integer; result skipped", nk.procs)})
 			return Observation{}, false
 		}
 		procs = n
@@ -225,19 +275,28 @@ func (ds *Dataset) observe(rec *benchfmt.Result, match *benchproc.Match, modelFi
 	if len(values) == 0 {
 		return Observation{}, false
 	}
-	obs := Observation{
+	if !p.sameConfig(rec) {
+		p.config = ds.configProj.Project(rec)
+		if ds.envProj != nil {
+			p.env = ds.envProj.Project(rec)
+		}
+		p.cfg.add(rec)
+		p.lastConfig = p.lastConfig[:0]
+		for _, c := range rec.Config {
+			p.lastConfig = append(p.lastConfig, benchfmt.Config{Key: c.Key, Value: append([]byte(nil), c.Value...), File: c.File})
+		}
+		p.haveConfig = true
+	}
+	return Observation{
 		File:   file,
 		Line:   line,
-		Case:   ds.caseProj.Project(rec),
-		Model:  ds.modelProj.Project(rec).Get(modelField),
+		Case:   nk.caseKey,
+		Model:  nk.model,
 		Procs:  procs,
-		Config: ds.configProj.Project(rec),
+		Env:    p.env,
+		Config: p.config,
 		Values: values,
-	}
-	if ds.envProj != nil {
-		obs.Env = ds.envProj.Project(rec)
-	}
-	return obs, true
+	}, true
 }
 
 // configCollector gathers each configuration key's distinct values in the

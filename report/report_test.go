@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -86,7 +87,12 @@ func TestGolden(t *testing.T) {
 			if err := report.WriteMarkdown(&md, rep, report.PageOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", base+".json"), js.Bytes())
+			// Indented, so that a change shows as a readable diff.
+			var indented bytes.Buffer
+			if err := json.Indent(&indented, js.Bytes(), "", "  "); err != nil {
+				t.Fatalf("report.json is not valid JSON: %v", err)
+			}
+			checkGolden(t, filepath.Join("testdata", "golden", base+".json"), indented.Bytes())
 			checkGolden(t, filepath.Join("testdata", "golden", base+".md"), md.Bytes())
 		})
 	}

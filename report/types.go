@@ -123,7 +123,9 @@ type Point struct {
 	Median float64  `json:"median"`
 	Lo     *float64 `json:"lo"`
 	Hi     *float64 `json:"hi"`
-	// VsBaseline is the speedup against the baseline model at one core.
+	// VsBaseline is the speedup against the baseline model at one core. It
+	// and the other speedups are absent for the allocation units (B/op,
+	// allocs/op).
 	VsBaseline *Ratio `json:"vsBaseline,omitempty"`
 	// VsSelf is the speedup against this model at one core.
 	VsSelf *Ratio `json:"vsSelf,omitempty"`

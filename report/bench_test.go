@@ -1,0 +1,125 @@
+package report_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"concbench/report"
+)
+
+// benchLines is the size of the results file the speed benchmark analyses.
+const benchLines = 100_000
+
+// bigResults builds a results file of at least n benchmark result lines
+// from the recorded factorize results: copy k of its lines gets the input
+// n=10000000019+k, so that the file holds many cases of realistic shape
+// (six samples per point, three core counts, six models) rather than a
+// few cases with huge samples.
+func bigResults(tb testing.TB, n int) []byte {
+	tb.Helper()
+	src := readRepoFile(tb, "testdata/results/factorize-2cpu.txt")
+	var config, results []string
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "Benchmark") {
+			results = append(results, line)
+		} else if !strings.HasPrefix(line, "PASS") && !strings.HasPrefix(line, "ok") {
+			config = append(config, line)
+		}
+	}
+	if len(results) == 0 {
+		tb.Fatal("no result lines in the recorded file")
+	}
+	const key = "/n=10000000019/"
+	var b bytes.Buffer
+	for _, c := range config {
+		b.WriteString(c + "\n")
+	}
+	count := 0
+	for k := 0; count < n; k++ {
+		for _, r := range results {
+			if !strings.Contains(r, key) {
+				tb.Fatalf("recorded line lacks %s: %s", key, r)
+			}
+			fmt.Fprintln(&b, strings.Replace(r, key, fmt.Sprintf("/n=%d/", 10000000019+k), 1))
+			count++
+		}
+	}
+	return b.Bytes()
+}
+
+// goBuild builds a command into dir and returns its path.
+func goBuild(b *testing.B, dir, name, pkg string) string {
+	b.Helper()
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		b.Fatalf("building %s: %v", pkg, err)
+	}
+	out := filepath.Join(dir, name)
+	cmd := exec.Command(goCmd, "build", "-o", out, pkg)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
+	}
+	return out
+}
+
+// BenchmarkReport measures analysing and rendering 100,000 result lines:
+// in process (library), as the benchreport command writing its three
+// files, and, for comparison on the same file, go tool benchstat.
+func BenchmarkReport(b *testing.B) {
+	dir := b.TempDir()
+	data := bigResults(b, benchLines)
+	input := filepath.Join(dir, "results.txt")
+	if err := os.WriteFile(input, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	benchreport := goBuild(b, dir, "benchreport", "concbench/tools/benchreport")
+	benchstat := goBuild(b, dir, "benchstat", "golang.org/x/perf/cmd/benchstat")
+
+	b.Run(fmt.Sprintf("lines=%d/tool=library", benchLines), func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			ds, err := report.Read([]report.Input{{Name: "results.txt", R: bytes.NewReader(data)}}, report.ReadOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			rep, err := report.Analyze(ds, report.AnalyzeOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := report.WriteJSON(io.Discard, rep); err != nil {
+				b.Fatal(err)
+			}
+			if err := report.WriteMarkdown(io.Discard, rep, report.PageOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			if err := report.WriteHTML(io.Discard, rep, report.PageOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	run := func(b *testing.B, name string, args ...string) {
+		for b.Loop() {
+			cmd := exec.Command(name, args...)
+			cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+			if err := cmd.Run(); err != nil {
+				b.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
+			}
+		}
+	}
+	out := filepath.Join(dir, "out", "report.html")
+	b.Run(fmt.Sprintf("lines=%d/tool=benchreport", benchLines), func(b *testing.B) {
+		run(b, benchreport, "-o", out, input)
+	})
+	b.Run(fmt.Sprintf("lines=%d/tool=benchstat", benchLines), func(b *testing.B) {
+		run(b, benchstat, input)
+	})
+}

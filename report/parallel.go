@@ -1,0 +1,41 @@
+package report
+
+import (
+	"runtime"
+	"sync"
+)
+
+// parallelFor calls fn(i) for every i in [0, n) on up to GOMAXPROCS
+// goroutines and returns when all calls have returned. Callers write each
+// result to its own index, so the output does not depend on the schedule.
+func parallelFor(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		next int
+	)
+	take := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		i := next
+		next++
+		return i
+	}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := take(); i < n; i = take() {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
