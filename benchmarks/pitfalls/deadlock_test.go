@@ -28,6 +28,7 @@ func TestUnreadUnbufferedSend(t *testing.T) {
 		others := goleak.IgnoreCurrent()
 		ch := make(chan int)
 		go sendUnread(ch, 1)
+		waitForStates(t, map[string]string{"sendUnread": "chan send"})
 		err := goleak.Find(others)
 		if err == nil {
 			t.Fatal("goleak.Find found no leak, want the goroutine blocked in sendUnread")

@@ -55,6 +55,9 @@ func TestPoolNeverClosesJobs(t *testing.T) {
 			if diff := cmp.Diff([]int{1, 4, 9, 16, 25, 36, 49, 64}, got); diff != "" {
 				t.Errorf("squares (-want +got):\n%s", diff)
 			}
+			if tc.wantLeak {
+				waitForStates(t, map[string]string{"squareWorker": "chan receive"})
+			}
 			err := goleak.Find(others)
 			switch {
 			case tc.wantLeak && err == nil:
