@@ -11,7 +11,7 @@
 // tests run a small program in a child process and check its exit status
 // and output: the test binary itself, re-executed, for the panic, and
 // testdata/deadlock, built without cgo, for the deadlock (the runtime's
-// deadlock check never fires in a binary linked with cgo or built with
+// deadlock check does not fire in a binary linked with cgo or built with
 // -race, https://github.com/golang/go/issues/20588).
 //
 // # Globals are not shared across processes
