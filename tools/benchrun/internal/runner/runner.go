@@ -43,6 +43,10 @@ import (
 // learn the profile (package concbench/benchmarks/profile reads it).
 const ProfileEnv = "CONCBENCH_PROFILE"
 
+// FetchURLEnv points the fetch case at another HTTP server (package
+// concbench/benchmarks/fetch reads it); when set, the results say so.
+const FetchURLEnv = "CONCBENCH_FETCH_URL"
+
 // PartialSuffix marks a results file whose run has not completed.
 const PartialSuffix = ".partial"
 
@@ -241,6 +245,7 @@ func (r *runner) run(ctx context.Context) (string, error) {
 		toolchains: tcs, profile: r.opts.Profile.Name, count: r.count, benchtime: r.benchtime,
 		commit: commit, date: date, machine: r.opts.Machine, facts: facts,
 		ncpu: runtime.NumCPU(), gomaxprocs: runtime.GOMAXPROCS(0), cpuLine: !goPrintsCPU,
+		fetchURL: lookupEnv(r.opts.Env, FetchURLEnv),
 	})
 	if err := writeLines(f, hdr); err != nil {
 		return "", fmt.Errorf("writing %s: %w", partial, err)
@@ -423,6 +428,17 @@ func (r *runner) commit(ctx context.Context) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
+// lookupEnv returns the last value of key in env, or "".
+func lookupEnv(env []string, key string) string {
+	v := ""
+	for _, kv := range env {
+		if k, val, ok := strings.Cut(kv, "="); ok && k == key {
+			v = val
+		}
+	}
+	return v
+}
+
 // withEnv returns env with key set to value, replacing any earlier value.
 func withEnv(env []string, key, value string) []string {
 	out := slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
@@ -462,6 +478,8 @@ type headerInfo struct {
 	gomaxprocs int
 	// cpuLine asks for a cpu: line, for when go test does not print one.
 	cpuLine bool
+	// fetchURL is the server of the fetch case, when not its own.
+	fetchURL string
 }
 
 // A config is one config line.
@@ -499,6 +517,7 @@ func headerLines(h headerInfo) []config {
 	add("ulimit-nofile", h.facts.NoFile)
 	add("somaxconn", h.facts.Somaxconn)
 	add("ip-local-port-range", h.facts.PortRange)
+	add("fetch-url", h.fetchURL)
 	return c
 }
 

@@ -41,7 +41,7 @@ func testOptions(t *testing.T, dir string) Options {
 		Benchtime: "100x",
 		OutDir:    dir,
 		Machine:   "testbox",
-		Env:       os.Environ(),
+		Env:       withEnv(os.Environ(), FetchURLEnv, ""),
 		Now:       func() time.Time { return fixedDate },
 		Facts: func(context.Context) sysinfo.Facts {
 			return sysinfo.Facts{Kernel: "Linux 6.8.0", CPU: "Test CPU", CPUQuota: "none", LoadAvg: "0.10 0.20 0.30",
@@ -89,6 +89,7 @@ func readResults(t *testing.T, path string) (results []result, config map[string
 }
 
 func TestRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var report bytes.Buffer
 	opts := testOptions(t, dir)
@@ -133,12 +134,16 @@ func TestRun(t *testing.T) {
 			t.Errorf("config %s missing", key)
 		}
 	}
+	if v, ok := config["fetch-url"]; ok {
+		t.Errorf("config fetch-url: %s, want none when %s is unset", v, FetchURLEnv)
+	}
 	if !strings.Contains(report.String(), "[12/12] BenchmarkBeta-2 ") {
 		t.Errorf("progress report lacks the last of 12 results:\n%s", &report)
 	}
 }
 
 func TestRunProfileReachesBenchmarks(t *testing.T) {
+	t.Parallel()
 	opts := testOptions(t, t.TempDir())
 	opts.Profile, _ = LookupProfile("seed")
 	opts.Bench = "Alpha"
@@ -159,6 +164,7 @@ func TestRunProfileReachesBenchmarks(t *testing.T) {
 }
 
 func TestRunBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	notDir := filepath.Join(dir, "file")
 	if err := os.WriteFile(notDir, nil, 0o666); err != nil {
@@ -184,6 +190,7 @@ func TestRunBadInput(t *testing.T) {
 		{"negative count", func(o *Options) { o.Count = -1 }, `^bad -count -1: must be positive$`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			var report bytes.Buffer
 			opts := testOptions(t, t.TempDir())
 			opts.Progress = &report
@@ -207,6 +214,7 @@ func TestRunBadInput(t *testing.T) {
 }
 
 func TestRunFailingPackage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var report bytes.Buffer
 	opts := testOptions(t, dir)
@@ -276,6 +284,7 @@ GOTOOLCHAIN=local exec ` + goCmd + ` "$@"
 }
 
 func TestRunToolchainsInterleaved(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var report bytes.Buffer
 	opts := testOptions(t, dir)
@@ -327,14 +336,14 @@ func TestHeaderLines(t *testing.T) {
 	info := headerInfo{
 		toolchains: []toolchain{{version: "go1.26.8"}},
 		profile:    "quick", count: 6, benchtime: "100ms", commit: "cb6727f-dirty",
-		date: fixedDate, machine: "box", ncpu: 2, gomaxprocs: 2, cpuLine: true,
+		date: fixedDate, machine: "box", ncpu: 2, gomaxprocs: 2, cpuLine: true, fetchURL: "https://httpbin.org",
 		facts: sysinfo.Facts{Kernel: "Linux 6.8.0", CPU: "AMD EPYC\n7B13", LoadAvg: "0.1 0.2 0.3", NoFile: "1024"},
 	}
 	want := []config{
 		{"toolchain", "go1.26.8"}, {"profile", "quick"}, {"count", "6"}, {"benchtime", "100ms"},
 		{"commit", "cb6727f-dirty"}, {"date", "2026-11-27T10:30:00Z"}, {"machine", "box"},
 		{"ncpu", "2"}, {"gomaxprocs-default", "2"}, {"kernel", "Linux 6.8.0"}, {"cpu", "AMD EPYC 7B13"},
-		{"loadavg", "0.1 0.2 0.3"}, {"ulimit-nofile", "1024"},
+		{"loadavg", "0.1 0.2 0.3"}, {"ulimit-nofile", "1024"}, {"fetch-url", "https://httpbin.org"},
 	}
 	if diff := cmp.Diff(want, headerLines(info), cmp.AllowUnexported(config{})); diff != "" {
 		t.Errorf("headerLines (-want +got):\n%s", diff)
