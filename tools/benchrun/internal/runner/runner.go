@@ -281,7 +281,11 @@ func (r *runner) resolveToolchains(ctx context.Context) ([]toolchain, error) {
 	for _, name := range names {
 		tc := toolchain{name: name, env: r.opts.Env}
 		if name != "" {
-			r.prog.logf("checking toolchain %s (the go command may download it)", name)
+			if name == "local" {
+				r.prog.logf("checking toolchain local")
+			} else {
+				r.prog.logf("checking toolchain %s (the go command downloads it on first use)", name)
+			}
 			tc.env = withEnv(r.opts.Env, "GOTOOLCHAIN", name)
 		}
 		var stdout, stderr bytes.Buffer
