@@ -129,8 +129,15 @@ func newRunner(opts Options) (*runner, error) {
 	if opts.Profile.Name == "" {
 		opts.Profile = Profiles()[0]
 	}
-	if _, err := LookupProfile(opts.Profile.Name); err != nil {
+	known, err := LookupProfile(opts.Profile.Name)
+	if err != nil {
 		return nil, err
+	}
+	if opts.Profile.Count <= 0 {
+		opts.Profile.Count = known.Count
+	}
+	if opts.Profile.Benchtime == "" {
+		opts.Profile.Benchtime = known.Benchtime
 	}
 	if opts.Bench == "" {
 		opts.Bench = "."
@@ -183,6 +190,9 @@ func newRunner(opts Options) (*runner, error) {
 	}
 	if opts.Benchtime != "" {
 		r.benchtime = opts.Benchtime
+	}
+	if err := checkBenchtime(r.benchtime); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -268,6 +278,19 @@ func (r *runner) run(ctx context.Context) (string, error) {
 	}
 	r.prog.logf("done in %s: %s", r.opts.Now().Sub(start).Round(time.Second), out)
 	return out, nil
+}
+
+// checkBenchtime accepts what go test -benchtime does: a positive
+// duration or a positive count of iterations such as "100x".
+func checkBenchtime(s string) error {
+	if n, ok := strings.CutSuffix(s, "x"); ok {
+		if v, err := strconv.Atoi(n); err == nil && v > 0 {
+			return nil
+		}
+	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return nil
+	}
+	return fmt.Errorf("bad -benchtime %q: want a duration such as 100ms or a count such as 10x", s)
 }
 
 // resolveToolchains asks each toolchain for its version. It is the check

@@ -188,6 +188,8 @@ func TestRunBadInput(t *testing.T) {
 		{"unwritable results file", func(o *Options) { o.Output = dir }, `^results file .* is a folder$`},
 		{"bad cpu list", func(o *Options) { o.CPUs = []int{1, 0} }, `^bad -cpu list "1,0": "0" is not a positive integer$`},
 		{"negative count", func(o *Options) { o.Count = -1 }, `^bad -count -1: must be positive$`},
+		{"bad benchtime", func(o *Options) { o.Benchtime = "1 second" }, `^bad -benchtime "1 second": want a duration such as 100ms or a count such as 10x$`},
+		{"zero benchtime", func(o *Options) { o.Benchtime = "0x" }, `^bad -benchtime "0x"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
