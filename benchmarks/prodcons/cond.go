@@ -105,12 +105,16 @@ func (q *CondQueue[T]) wait(ctx context.Context, c *sync.Cond, ready func() bool
 	// The wake-up takes mu, so it cannot slip in between the check of
 	// ctx.Err below and c.Wait: this is the pattern of context.AfterFunc's
 	// own sync.Cond example.
-	stop := context.AfterFunc(ctx, func() {
-		q.mu.Lock()
-		defer q.mu.Unlock()
-		c.Broadcast()
-	})
-	defer stop()
+	// A context that is never done needs no such wake-up, and spares the
+	// allocation of one.
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, func() {
+			q.mu.Lock()
+			defer q.mu.Unlock()
+			c.Broadcast()
+		})
+		defer stop()
+	}
 	for !ready() {
 		// ready is checked first: a waiter that was signalled takes its
 		// item even if ctx is done too, so no signal is lost with it.
