@@ -55,9 +55,9 @@ func inflightSizes(b *testing.B) inflightSize {
 // benchmark instead of stalling the suite.
 const benchTimeout = 2 * time.Minute
 
-// repeat returns n URLs of the delay endpoint, told apart by an id (the
+// delayURLs returns n URLs of the delay endpoint, told apart by an id (the
 // seed's /get?id=i): the server ignores it.
-func repeat(d time.Duration, n int) []string {
+func delayURLs(d time.Duration, n int) []string {
 	urls := make([]string, n)
 	for i := range urls {
 		urls[i] = fmt.Sprintf("%s?id=%d", fetch.DelayURL(baseURL, d), i)
@@ -72,7 +72,7 @@ func repeat(d time.Duration, n int) []string {
 // the wall time of one batch over the delay.
 func BenchmarkFetch(b *testing.B) {
 	d := delay(b)
-	urls := repeat(d, fetchItems)
+	urls := delayURLs(d, fetchItems)
 	for _, m := range models.InProcess() {
 		b.Run(fmt.Sprintf("model=%s/items=%d/delay=%s", m, fetchItems, d), func(b *testing.B) {
 			client, _ := newClient(b, fetch.TunedTransport, fetchItems, benchTimeout)
@@ -96,7 +96,7 @@ func BenchmarkFetch(b *testing.B) {
 // ceil(100/10) delays, the best a limit of 10 allows.
 func BenchmarkRateLimit(b *testing.B) {
 	d := delay(b)
-	urls := repeat(d, limitRequests)
+	urls := delayURLs(d, limitRequests)
 	ideal := time.Duration(math.Ceil(float64(limitRequests)/limitWorkers)) * d
 	for _, m := range []models.Model{models.Semaphore, models.Errgroup, models.Pool} {
 		b.Run(fmt.Sprintf("model=%s/requests=%d/workers=%d/delay=%s", m, limitRequests, limitWorkers, d), func(b *testing.B) {
@@ -157,7 +157,8 @@ func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []s
 //	                     less the same before the first connection, over
 //	                     the requests. Garbage not yet collected counts, so
 //	                     it is an upper bound of the live memory.
-//	goroutines/req       goroutines then, less those before, over 10,000
+//	goroutines/req       goroutines then, less those before, over the
+//	                     requests
 //	errors               failed requests; anything but 0 fails
 //	max-inflight         the most requests the server saw at once
 //	new-conns/op         connections the server accepted per batch
@@ -172,7 +173,7 @@ func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []s
 func BenchmarkInflight(b *testing.B) {
 	size := inflightSizes(b)
 	d, n := size.delay, size.requests
-	urls := repeat(d, n)
+	urls := delayURLs(d, n)
 	checkLimits(b, n)
 	for _, kind := range fetch.Transports() {
 		b.Run(fmt.Sprintf("model=goroutines/requests=%d/transport=%s/delay=%s", n, kind, d), func(b *testing.B) {
@@ -204,6 +205,9 @@ func BenchmarkInflight(b *testing.B) {
 			}
 
 			burst()
+			mu.Lock()
+			peaks = nil // the batches measured are the ones to sample
+			mu.Unlock()
 			overflows0, overflowsErr := listenOverflows()
 			if server != nil {
 				resetServer(b)
