@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"concbench/report"
 )
@@ -74,7 +75,13 @@ func goBuild(b *testing.B, dir, name, pkg string) string {
 // BenchmarkReport measures analysing and rendering 100,000 result lines:
 // in process (library), as the benchreport command writing its three
 // files, and, for comparison on the same file, go tool benchstat.
+//
+// It takes tens of seconds even at -benchtime 1x (two builds, three large
+// runs), so -short skips it.
 func BenchmarkReport(b *testing.B) {
+	if testing.Short() {
+		b.Skip("the 100,000-line speed benchmark is skipped in -short mode")
+	}
 	dir := b.TempDir()
 	data := bigResults(b, benchLines)
 	input := filepath.Join(dir, "results.txt")
@@ -106,14 +113,20 @@ func BenchmarkReport(b *testing.B) {
 			}
 		}
 	})
+	// run times a command; besides the wall time it reports the command's
+	// CPU time (user + system), which a busy shared machine disturbs far
+	// less than the wall time.
 	run := func(b *testing.B, name string, args ...string) {
+		var cpu time.Duration
 		for b.Loop() {
 			cmd := exec.Command(name, args...)
 			cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 			if err := cmd.Run(); err != nil {
 				b.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
 			}
+			cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		}
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-sec/op")
 	}
 	out := filepath.Join(dir, "out", "report.html")
 	b.Run(fmt.Sprintf("lines=%d/tool=benchreport", benchLines), func(b *testing.B) {

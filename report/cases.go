@@ -43,6 +43,11 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 	})
 	var b strings.Builder
 	var frag Fragment
+	size := 0
+	for _, h := range htmls {
+		size += len(h)
+	}
+	b.Grow(size + 256*len(rep.Runs))
 	for i, j := range jobs {
 		if len(rep.Runs) > 1 && j.c == &j.run.Cases[0] {
 			b.WriteString(`<h3 class="run" id="` + esc(j.run.ID) + `">Run ` + esc(j.run.ID) + ": " + esc(envString(j.run.Env)) + "</h3>\n")
@@ -64,6 +69,13 @@ func esc(s string) string { return template.HTMLEscapeString(s) }
 // per unit.
 func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 	var b strings.Builder
+	rows := 0
+	for _, t := range c.Units {
+		for _, m := range t.Models {
+			rows += len(m.Points)
+		}
+	}
+	b.Grow(1024 + 512*len(c.Units) + 320*rows)
 	b.WriteString(`<section class="case">` + "\n")
 	b.WriteString(`<h3 id="` + esc(c.ID) + `">` + esc(c.Name))
 	if c.Params != "" {

@@ -89,6 +89,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 	}
 	maxProcs := c.Procs[len(c.Procs)-1]
 	line := charts.NewLine()
+	line.MultiSeries = make(charts.MultiSeries, 0, 2*len(t.Models)+1)
 	line.SetGlobalOptions(commonGlobals(title, c.FullName()+" ("+t.Unit+")")...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: maxProcs, MinInterval: 1}),
@@ -173,15 +174,18 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 }
 
 // largestChart draws the primary unit of every model at the case's largest
-// core count, as bars with interval whiskers.
+// core count, as bars with interval whiskers. When some models did not run
+// there, it takes the largest core count every model ran at, so that the
+// bars compare like with like.
 func largestChart(run *Run, c *Case, t *UnitTable) Chart {
-	procs := c.Procs[len(c.Procs)-1]
+	procs := commonLargestProcs(c, t)
 	scale, unit := chartScale(t)
 	title := fmt.Sprintf("%s per model at GOMAXPROCS=%d", unitTitle(t.Unit), procs)
 	if run.NCPU > 0 && procs > run.NCPU {
 		title += " (oversubscribed)"
 	}
 	bar := charts.NewBar()
+	bar.MultiSeries = make(charts.MultiSeries, 0, 2)
 	bar.SetGlobalOptions(commonGlobals(title, c.FullName())...)
 	var models []string
 	var data []opts.BarData
@@ -221,6 +225,26 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 func addSeries(multi *charts.MultiSeries, s charts.SingleSeries, options ...charts.SeriesOpts) {
 	s.ConfigureSeriesOpts(options...)
 	*multi = append(*multi, s)
+}
+
+// commonLargestProcs returns the largest GOMAXPROCS every model of t ran
+// at, or the case's largest when there is none.
+func commonLargestProcs(c *Case, t *UnitTable) int {
+	for i := len(c.Procs) - 1; i >= 0; i-- {
+		p := c.Procs[i]
+		all := true
+		for _, m := range t.Models {
+			found := false
+			for _, pt := range m.Points {
+				found = found || pt.Procs == p
+			}
+			all = all && found
+		}
+		if all {
+			return p
+		}
+	}
+	return c.Procs[len(c.Procs)-1]
 }
 
 // whiskers returns a custom series of interval whiskers: each datum is

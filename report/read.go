@@ -12,10 +12,13 @@ import (
 	"golang.org/x/perf/benchproc"
 )
 
-// DefaultSplitBy lists the configuration keys whose values separate runs when
-// ReadOptions.SplitBy is nil: results of different toolchains, machines,
-// profiles or platforms are analysed apart, never merged into one sample.
-var DefaultSplitBy = []string{"toolchain", "machine", "profile", "goos", "goarch", "cpu"}
+// DefaultSplitBy returns the configuration keys whose values separate runs
+// when ReadOptions.SplitBy is nil: results of different toolchains,
+// machines, profiles or platforms are analysed apart, never merged into one
+// sample.
+func DefaultSplitBy() []string {
+	return []string{"toolchain", "machine", "profile", "goos", "goarch", "cpu"}
+}
 
 // An Input is one results file to read.
 type Input struct {
@@ -33,7 +36,7 @@ type ReadOptions struct {
 	// golang.org/x/perf/benchproc/syntax"). Empty keeps everything.
 	Filter string
 	// SplitBy lists the configuration keys whose values separate runs.
-	// Nil means DefaultSplitBy.
+	// Nil means DefaultSplitBy().
 	SplitBy []string
 }
 
@@ -104,7 +107,7 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 	}
 	splitBy := opts.SplitBy
 	if splitBy == nil {
-		splitBy = DefaultSplitBy
+		splitBy = DefaultSplitBy()
 	}
 	expr := opts.Filter
 	if expr == "" {
