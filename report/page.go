@@ -121,11 +121,9 @@ func WriteHTML(w io.Writer, rep *Report, opts PageOptions) error {
 		charts = append(charts, frag.Charts...)
 		sections = append(sections, sectionView{ID: s.ID(), Title: s.Title(), Body: frag.HTML})
 	}
-	// json.Marshal escapes <, >, &, U+2028 and U+2029, so the document
-	// cannot end its script element early.
-	chartsJSON, err := json.Marshal(charts)
+	chartsJSON, err := encodeCharts(charts)
 	if err != nil {
-		return fmt.Errorf("encoding chart options: %w", err)
+		return err
 	}
 	var toc []tocRun
 	for _, run := range rep.Runs {
@@ -183,6 +181,33 @@ func WriteHTML(w io.Writer, rep *Report, opts PageOptions) error {
 	b.WriteString("</script>\n<script>" + scripts[0] + "</script>\n<script>" + scripts[1] + "</script>\n</body>\n</html>\n")
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// encodeCharts encodes the charts as one JSON array, each chart on its own
+// goroutine. json.Marshal escapes <, >, &, U+2028 and U+2029, so the
+// document cannot end its script element early.
+func encodeCharts(charts []Chart) ([]byte, error) {
+	parts := make([][]byte, len(charts))
+	errs := make([]error, len(charts))
+	parallelFor(len(charts), func(i int) {
+		parts[i], errs[i] = json.Marshal(charts[i])
+	})
+	size := 2
+	for i, p := range parts {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("encoding chart %s: %w", charts[i].ID, errs[i])
+		}
+		size += len(p) + 1
+	}
+	out := make([]byte, 0, size)
+	out = append(out, '[')
+	for i, p := range parts {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, p...)
+	}
+	return append(out, ']'), nil
 }
 
 // contentSecurityPolicy allows the given inline scripts by hash, inline

@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"concbench/report"
 )
@@ -116,15 +117,25 @@ func run(args []string, stdout, stderr io.Writer) error {
 		{base + ".md", func(w io.Writer) error { return report.WriteMarkdown(w, rep, page) }},
 		{*out, func(w io.Writer) error { return report.WriteHTML(w, rep, page) }},
 	}
-	// Render everything before the first rename, so that a rendering error
-	// leaves no new file behind.
+	// Render everything, the three outputs at once, before the first
+	// rename, so that a rendering error leaves no new file behind.
 	rendered := make([][]byte, len(outputs))
+	errs := make([]error, len(outputs))
+	var wg sync.WaitGroup
 	for i, o := range outputs {
-		var b bytes.Buffer
-		if err := o.write(&b); err != nil {
-			return fmt.Errorf("rendering %s: %w", o.path, err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b bytes.Buffer
+			errs[i] = o.write(&b)
+			rendered[i] = b.Bytes()
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("rendering %s: %w", outputs[i].path, err)
 		}
-		rendered[i] = b.Bytes()
 	}
 	if dir := filepath.Dir(*out); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
