@@ -63,6 +63,20 @@ func (b *batch[In, Out]) do(i int) {
 	b.finish(i, v, err)
 }
 
+// feed sends every task index to jobs until the batch stops, then closes
+// jobs: the producer side of the models whose workers take tasks from a
+// channel.
+func (b *batch[In, Out]) feed(jobs chan<- int) {
+	defer close(jobs)
+	for i := range b.in {
+		select {
+		case jobs <- i:
+		case <-b.ctx.Done():
+			return
+		}
+	}
+}
+
 // finish records the outcome of task i.
 func (b *batch[In, Out]) finish(i int, v Out, err error) {
 	if err == nil {

@@ -18,14 +18,6 @@ func runPool[In, Out any](b *batch[In, Out], k int) {
 			}
 		}()
 	}
-feed:
-	for i := range b.in {
-		select {
-		case jobs <- i:
-		case <-b.ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
+	b.feed(jobs)
 	wg.Wait()
 }

@@ -122,15 +122,7 @@ func runProcPool[In, Out any](b *batch[In, Out], name string, k int) error {
 			}
 		}()
 	}
-feed:
-	for i := range b.in {
-		select {
-		case jobs <- i:
-		case <-b.ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
+	b.feed(jobs)
 	wg.Wait()
 	return nil
 }
