@@ -93,7 +93,13 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 	b.WriteString("</div>\n")
 	for _, t := range c.Units {
 		b.WriteString("<h4>" + esc(t.Unit) + ` <span class="muted">(` + better(t) + " is better)</span></h4>\n<table>\n")
-		b.WriteString(`<tr><th class="l">model</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th><th>speedup vs ` + esc(rep.Baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th><th class="l">note</th></tr>` + "\n")
+		// Allocation units carry no speedups (see isAllocUnit): no columns.
+		speedups := !isAllocUnit(t.Unit)
+		b.WriteString(`<tr><th class="l">model</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th>`)
+		if speedups {
+			b.WriteString(`<th>speedup vs ` + esc(rep.Baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th>`)
+		}
+		b.WriteString(`<th class="l">note</th></tr>` + "\n")
 		for _, r := range tableRows(t) {
 			if r.Over {
 				b.WriteString(`<tr class="over">`)
@@ -101,12 +107,15 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 				b.WriteString("<tr>")
 			}
 			b.WriteString(`<td class="l">` + esc(r.Model) + "</td><td>" + esc(r.Procs) + "</td><td>" + esc(r.Median) + "</td><td>" + esc(r.Range) + "</td><td>" + esc(r.N) + "</td>")
-			if r.Significant {
-				b.WriteString("<td>")
-			} else {
-				b.WriteString(`<td class="ns">`)
+			if speedups {
+				if r.Significant {
+					b.WriteString("<td>")
+				} else {
+					b.WriteString(`<td class="ns">`)
+				}
+				b.WriteString(esc(r.VsBaseline) + "</td><td>" + esc(r.Efficiency) + "</td><td>" + esc(r.VsSelf) + "</td>")
 			}
-			b.WriteString(esc(r.VsBaseline) + "</td><td>" + esc(r.Efficiency) + "</td><td>" + esc(r.VsSelf) + `</td><td class="l">`)
+			b.WriteString(`<td class="l">`)
 			if r.Over {
 				b.WriteString(`<span class="badge">oversubscribed</span>`)
 			}
