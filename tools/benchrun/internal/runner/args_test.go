@@ -107,3 +107,23 @@ func TestParseGoVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestBusy(t *testing.T) {
+	for _, tc := range []struct {
+		loadavg string
+		ncpu    int
+		want    bool
+	}{
+		{"0.52 0.61 0.70", 2, false},
+		{"1.00 0.61 0.70", 2, false},
+		{"1.01 0.61 0.70", 2, true},
+		{"12.31 10.94 8.89", 2, true},
+		{"12.31 10.94 8.89", 32, false},
+		{"", 2, false},
+		{"n/a", 2, false},
+	} {
+		if _, got := busy(tc.loadavg, tc.ncpu); got != tc.want {
+			t.Errorf("busy(%q, %d) = %v, want %v", tc.loadavg, tc.ncpu, got, tc.want)
+		}
+	}
+}

@@ -251,6 +251,9 @@ func (r *runner) run(ctx context.Context) (string, error) {
 	for _, w := range facts.Warnings {
 		r.prog.logf("warning: %s (left out of the results)", w)
 	}
+	if load, ok := busy(facts.LoadAvg, runtime.NumCPU()); ok {
+		r.prog.logf("warning: load average %.2f on %d CPUs: other programs are running, and the results will be noisy", load, runtime.NumCPU())
+	}
 	hdr := headerLines(headerInfo{
 		toolchains: tcs, profile: r.opts.Profile.Name, count: r.count, benchtime: r.benchtime,
 		commit: commit, date: date, machine: r.opts.Machine, facts: facts,
@@ -278,6 +281,20 @@ func (r *runner) run(ctx context.Context) (string, error) {
 	}
 	r.prog.logf("done in %s: %s", r.opts.Now().Sub(start).Round(time.Second), out)
 	return out, nil
+}
+
+// busy reports whether the 1-minute load average (the first field of
+// loadavg) shows other work taking more than half of the ncpu CPUs.
+func busy(loadavg string, ncpu int) (float64, bool) {
+	f := strings.Fields(loadavg)
+	if len(f) == 0 {
+		return 0, false
+	}
+	load, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return 0, false
+	}
+	return load, load > float64(ncpu)/2
 }
 
 // checkBenchtime accepts what go test -benchtime does: a positive
