@@ -128,9 +128,7 @@ const readPageState = `(() => {
 // show as text while no injected script runs.
 func TestBrowser(t *testing.T) {
 	exe := findChromium(t)
-	recorded := goldenInputs(t)
-	recorded = recorded[:len(recorded)-5] // the recorded result sets only
-	recordedReport, err := readReport(t, report.ReadOptions{}, recorded...)
+	recordedReport, err := readReport(t, report.ReadOptions{}, recordedInputs(t)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,16 @@ func readRepoFile(t testing.TB, name string) []byte {
 // give a report.
 func goldenInputs(t *testing.T) []string {
 	t.Helper()
+	names := recordedInputs(t)
+	for _, h := range []string{"names", "malformed", "mixedunits", "noserial", "single"} {
+		names = append(names, "testdata/hostile/"+h+".txt")
+	}
+	return names
+}
+
+// recordedInputs lists the recorded result sets under testdata/results.
+func recordedInputs(t *testing.T) []string {
+	t.Helper()
 	recorded, err := filepath.Glob(filepath.Join(repoRoot, "testdata", "results", "*.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -63,9 +73,6 @@ func goldenInputs(t *testing.T) []string {
 			t.Fatal(err)
 		}
 		names = append(names, filepath.ToSlash(rel))
-	}
-	for _, h := range []string{"names", "malformed", "mixedunits", "noserial", "single"} {
-		names = append(names, "testdata/hostile/"+h+".txt")
 	}
 	return names
 }
