@@ -160,13 +160,24 @@ func tableRows(t UnitTable) []caseRow {
 // allocation units (B/op, allocs/op), which only the HTML page shows.
 func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 	var b strings.Builder
+	total, written := 0, 0
+	for _, run := range rep.Runs {
+		total += len(run.Cases)
+	}
 	for ri := range rep.Runs {
 		run := &rep.Runs[ri]
+		if b.Len() >= maxMarkdownCases {
+			break
+		}
 		if len(rep.Runs) > 1 {
 			fmt.Fprintf(&b, "### Run %s: %s\n\n", run.ID, mdText(envString(run.Env)))
 		}
 		for ci := range run.Cases {
 			c := &run.Cases[ci]
+			if b.Len() >= maxMarkdownCases {
+				break
+			}
+			written++
 			fmt.Fprintf(&b, "#### %s\n\n", mdText(c.FullName()))
 			if !c.HasBaseline {
 				fmt.Fprintf(&b, "No %s model at 1 core: speedups are against each model's own 1-core result.\n\n", mdText(rep.Baseline))
@@ -190,9 +201,18 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 			}
 		}
 	}
+	if written < total {
+		fmt.Fprintf(&b, "… and %d more cases: see report.html.\n", total-written)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// maxMarkdownCases bounds the bytes of case tables in the Markdown summary:
+// past it the remaining cases are only counted, so that the summary of a
+// large results set still fits a pull-request comment (GitHub takes 65,536
+// characters).
+const maxMarkdownCases = 40 << 10
 
 func envString(env []KeyValue) string {
 	parts := make([]string, len(env))
