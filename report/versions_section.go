@@ -29,7 +29,7 @@ func (VersionsSection) Title() string { return "Go versions" }
 // versionRow is one row of a change table, formatted.
 type versionRow struct {
 	Model, Procs, Base, New, Change, P string
-	Significant, Improved                bool
+	Significant, Improved              bool
 }
 
 func versionRows(vc *VersionsCase, ch *ToolchainChange) []versionRow {
@@ -280,7 +280,7 @@ func (VersionsSection) Markdown(w io.Writer, rep *Report) error {
 				if len(ch.Efficiency) > 0 {
 					fmt.Fprintf(&b, "| model | cores | efficiency (%s) | efficiency (%s) | change | speedup against |\n|:--|--:|--:|--:|--:|:--|\n", mdText(v.Base), mdText(ch.Toolchain))
 					for _, e := range ch.Efficiency {
-						fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s |\n", mdText(seriesName(e.Model)), e.Procs, formatFraction(&e.Base), formatFraction(&e.New), formatPoints(e.Change), mdText(e.Reference))
+						fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s |\n", mdText(seriesName(e.Model)), e.Procs, formatFraction(&e.Base), formatFraction(&e.New), formatPoints(e.Change), "`"+mdCode(e.Reference)+"`")
 					}
 					b.WriteString("\n")
 				}
