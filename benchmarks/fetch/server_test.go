@@ -105,17 +105,19 @@ func TestServerRequests(t *testing.T) {
 func TestNewTransport(t *testing.T) {
 	type idle struct{ MaxIdleConns, MaxIdleConnsPerHost int }
 	for _, tc := range []struct {
+		name    string
 		kind    fetch.Transport
 		conns   int
 		want    idle
 		wantErr bool
 	}{
-		{fetch.DefaultTransport, 10000, idle{100, 0}, false}, // 0: http.DefaultMaxIdleConnsPerHost, 2
-		{fetch.TunedTransport, 10000, idle{10000, 10000}, false},
-		{fetch.TunedTransport, 0, idle{}, true},
-		{"fast", 10, idle{}, true},
+		// 0 per host means http.DefaultMaxIdleConnsPerHost, 2.
+		{"default", fetch.DefaultTransport, 10000, idle{100, 0}, false},
+		{"tuned", fetch.TunedTransport, 10000, idle{10000, 10000}, false},
+		{"tuned for no connection", fetch.TunedTransport, 0, idle{}, true},
+		{"unknown", "fast", 10, idle{}, true},
 	} {
-		t.Run(string(tc.kind), func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			tr, err := fetch.NewTransport(tc.kind, tc.conns)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("NewTransport(%q, %d) error %v, want error %v", tc.kind, tc.conns, err, tc.wantErr)
@@ -127,5 +129,21 @@ func TestNewTransport(t *testing.T) {
 				t.Errorf("idle pool (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestDelayURL(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{time.Second, "http://h/delay/1"},
+		{1500 * time.Millisecond, "http://h/delay/1.5"},
+		{20 * time.Millisecond, "http://h/delay/0.02"},
+		{0, "http://h/delay/0"},
+	} {
+		if got := fetch.DelayURL("http://h", tc.d); got != tc.want {
+			t.Errorf("DelayURL(%v) = %q, want %q", tc.d, got, tc.want)
+		}
 	}
 }
