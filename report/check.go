@@ -1,0 +1,309 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"golang.org/x/perf/benchmath"
+)
+
+// DefaultMaxSlowdown is the slowdown the regression gate tolerates by
+// default: a benchmark fails it when its median time per operation grew by
+// more than 5% and the growth is significant.
+const DefaultMaxSlowdown = 0.05
+
+// CheckOptions configures [Check]. The zero value flags every significant
+// slowdown, however small, at alpha 0.05, and checks no efficiency.
+type CheckOptions struct {
+	// MaxSlowdown is the largest tolerated growth of the median time per
+	// operation, as a fraction (0.05 is 5%); a benchmark fails only when it
+	// grew by more and the growth is significant. The command's default
+	// is DefaultMaxSlowdown.
+	MaxSlowdown float64
+	// MinEfficiency is the floor of every model's parallel efficiency
+	// (speedup divided by cores) at the largest core count that is not
+	// oversubscribed, in the new results, as a fraction; 0 turns the check
+	// off. The baseline model is exempt: its efficiency is 1/cores by
+	// construction.
+	MinEfficiency float64
+	// Alpha is the significance level of the Mann-Whitney U test; 0 means
+	// 0.05.
+	Alpha float64
+	// Analyze configures the analysis of the new results for the
+	// efficiency check (its baseline model and confidence level).
+	Analyze AnalyzeOptions
+}
+
+// A CheckResult is the outcome of the regression gate.
+type CheckResult struct {
+	// Compared counts the benchmarks found in both result sets.
+	Compared int `json:"compared"`
+	// Slower and Faster count the significant changes of any size.
+	Slower int `json:"slower"`
+	Faster int `json:"faster"`
+	// OnlyBase and OnlyNew count the benchmarks found on one side only.
+	OnlyBase int `json:"onlyBase"`
+	OnlyNew  int `json:"onlyNew"`
+	// EfficiencyChecked counts the model efficiencies checked.
+	EfficiencyChecked int `json:"efficiencyChecked"`
+	// Offenders lists every benchmark that failed the gate.
+	Offenders []Offender `json:"offenders"`
+}
+
+// Failed reports whether any benchmark failed the gate.
+func (r *CheckResult) Failed() bool { return len(r.Offenders) > 0 }
+
+// An Offender is one benchmark that failed the gate.
+type Offender struct {
+	// Kind is "slowdown" or "efficiency".
+	Kind string `json:"kind"`
+	// Benchmark is the full benchmark name, with its run's keys when the
+	// results hold several runs.
+	Benchmark string `json:"benchmark"`
+	// Msg says by how much, against which threshold.
+	Msg string `json:"msg"`
+}
+
+func (o Offender) String() string { return o.Benchmark + ": " + o.Msg }
+
+// checkKey identifies one benchmark of one run.
+type checkKey struct {
+	name string // full name: case, model, params and -procs
+	unit string
+}
+
+// checkRun holds one run's samples of the gate's unit.
+type checkRun struct {
+	label   string
+	samples map[checkKey][]float64
+	order   []checkKey
+}
+
+// Check is the regression gate: it compares the new results with the
+// baseline benchmark by benchmark and reports as offenders each benchmark
+// whose time per operation grew significantly (Mann-Whitney U, p < alpha)
+// by more than MaxSlowdown, and, when MinEfficiency is set, each model
+// whose parallel efficiency at the largest core count in the new results
+// is below it.
+//
+// When each side holds one run (one toolchain on one machine, ...), the two
+// runs are compared whatever their keys, so that a new toolchain or a new
+// machine can be checked against an old baseline. When a side holds
+// several, runs are paired by equal split-by keys. Check fails when no
+// benchmark is found on both sides.
+func Check(base, cur *Dataset, opts CheckOptions) (*CheckResult, error) {
+	if opts.MaxSlowdown < 0 {
+		return nil, fmt.Errorf("max slowdown %v is negative", opts.MaxSlowdown)
+	}
+	if opts.MinEfficiency < 0 || opts.MinEfficiency > 1 {
+		return nil, fmt.Errorf("min efficiency %v is not between 0 and 1", opts.MinEfficiency)
+	}
+	alpha := opts.Alpha
+	if alpha == 0 {
+		alpha = 0.05
+	}
+	if alpha < 0 || alpha >= 1 {
+		return nil, fmt.Errorf("alpha %v is not between 0 and 1", alpha)
+	}
+	thresholds := benchmath.DefaultThresholds
+	thresholds.CompareAlpha = alpha
+
+	baseRuns, curRuns := checkRuns(base), checkRuns(cur)
+	type pair struct{ base, cur *checkRun }
+	var pairs []pair
+	if len(baseRuns) == 1 && len(curRuns) == 1 {
+		pairs = append(pairs, pair{baseRuns[0], curRuns[0]})
+	} else {
+		for _, c := range curRuns {
+			for _, b := range baseRuns {
+				if b.label == c.label {
+					pairs = append(pairs, pair{b, c})
+				}
+			}
+		}
+		if len(pairs) == 0 {
+			return nil, fmt.Errorf("no run of the new results has the keys of a baseline run (baseline: %s; new: %s)", runLabels(baseRuns), runLabels(curRuns))
+		}
+	}
+	res := &CheckResult{Offenders: []Offender{}}
+	for _, p := range pairs {
+		prefix := ""
+		if len(pairs) > 1 {
+			prefix = "[" + p.cur.label + "] "
+		}
+		for _, k := range p.cur.order {
+			bv, ok := p.base.samples[k]
+			if !ok {
+				res.OnlyNew++
+				continue
+			}
+			res.Compared++
+			bs := benchmath.NewSample(bv, &thresholds)
+			ns := benchmath.NewSample(p.cur.samples[k], &thresholds)
+			c := benchmath.AssumeNothing.Compare(bs, ns)
+			bm := benchmath.AssumeNothing.Summary(bs, 0.95).Center
+			nm := benchmath.AssumeNothing.Summary(ns, 0.95).Center
+			if bm <= 0 || nm <= 0 {
+				continue
+			}
+			ratio := nm / bm
+			if c.P < c.Alpha {
+				if ratio > 1 {
+					res.Slower++
+				} else if ratio < 1 {
+					res.Faster++
+				}
+			}
+			if c.P < c.Alpha && ratio > 1+opts.MaxSlowdown {
+				res.Offenders = append(res.Offenders, Offender{
+					Kind:      "slowdown",
+					Benchmark: prefix + k.name,
+					Msg: fmt.Sprintf("%s %s slower (%s → %s, p=%.3f n=%d+%d; tolerated %s)",
+						k.unit, formatPercent(ratio), formatValue(bm, k.unit), formatValue(nm, k.unit), c.P, len(bv), len(p.cur.samples[k]), strings.TrimPrefix(formatPercent(1+opts.MaxSlowdown), "+")),
+				})
+			}
+		}
+		for _, k := range p.base.order {
+			if _, ok := p.cur.samples[k]; !ok {
+				res.OnlyBase++
+			}
+		}
+	}
+	if res.Compared == 0 {
+		return nil, fmt.Errorf("no benchmark is in both the baseline and the new results (baseline has %s; new has %s)", someNames(baseRuns), someNames(curRuns))
+	}
+	if opts.MinEfficiency > 0 {
+		if err := checkEfficiency(cur, opts, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// checkEfficiency adds an offender for every model whose efficiency at the
+// largest core count that is not oversubscribed is below the floor.
+func checkEfficiency(cur *Dataset, opts CheckOptions, res *CheckResult) error {
+	rep, err := Analyze(cur, opts.Analyze)
+	if err != nil {
+		return fmt.Errorf("analysing the new results: %w", err)
+	}
+	for _, run := range rep.Runs {
+		prefix := ""
+		if len(rep.Runs) > 1 {
+			prefix = "[" + envString(run.Env) + "] "
+		}
+		for ci := range run.Cases {
+			c := &run.Cases[ci]
+			t := primaryUnit(c)
+			if t == nil {
+				continue
+			}
+			for _, m := range t.Models {
+				if m.Model == rep.Baseline {
+					continue
+				}
+				var best *Point
+				for i := range m.Points {
+					p := &m.Points[i]
+					e := p.Efficiency
+					if !c.HasBaseline {
+						e = p.SelfEfficiency
+					}
+					if p.Procs < 2 || p.Oversubscribed || e == nil {
+						continue
+					}
+					if best == nil || p.Procs > best.Procs {
+						best = p
+					}
+				}
+				if best == nil {
+					continue
+				}
+				res.EfficiencyChecked++
+				e, ref := best.Efficiency, rep.Baseline+"@1"
+				if !c.HasBaseline {
+					e, ref = best.SelfEfficiency, "own@1"
+				}
+				if *e < opts.MinEfficiency {
+					res.Offenders = append(res.Offenders, Offender{
+						Kind:      "efficiency",
+						Benchmark: prefix + c.Name + modelPart(m.Model) + c.Params + procsSuffix(best.Procs),
+						Msg:       fmt.Sprintf("parallel efficiency %s at %d cores (speedup vs %s) is below the floor %s", formatFraction(e), best.Procs, ref, formatFraction(&opts.MinEfficiency)),
+					})
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// checkRuns gathers each run's samples of time per operation (or, for a
+// benchmark without it, its first unit that is not an allocation count),
+// in the order first seen.
+func checkRuns(ds *Dataset) []*checkRun {
+	byLabel := map[string]*checkRun{}
+	var runs []*checkRun
+	for i := range ds.Observations {
+		o := &ds.Observations[i]
+		label := envString(envWithout(o.Env, ""))
+		r := byLabel[label]
+		if r == nil {
+			r = &checkRun{label: label, samples: map[checkKey][]float64{}}
+			byLabel[label] = r
+			runs = append(runs, r)
+		}
+		name := o.Case.Get(ds.nameField) + modelPart(o.Model) + strings.TrimPrefix(o.Case.Get(ds.paramsField), "*") + procsSuffix(o.Procs)
+		var unit string
+		var value float64
+		for _, v := range o.Values {
+			if isAllocUnit(v.Unit) {
+				continue
+			}
+			if unit == "" || compareUnits(v.Unit, unit) < 0 {
+				unit, value = v.Unit, v.Value
+			}
+		}
+		if unit == "" || (unit != "sec/op" && higherIsBetter(ds, unit)) {
+			// Only time-like units: a rate's growth is not a slowdown.
+			continue
+		}
+		k := checkKey{name, unit}
+		if _, ok := r.samples[k]; !ok {
+			r.order = append(r.order, k)
+		}
+		r.samples[k] = append(r.samples[k], value)
+	}
+	return runs
+}
+
+func runLabels(runs []*checkRun) string {
+	labels := make([]string, len(runs))
+	for i, r := range runs {
+		labels[i] = cmp.Or(r.label, "(no keys)")
+	}
+	return strings.Join(labels, "; ")
+}
+
+// someNames names up to three benchmarks of the runs, for an error.
+func someNames(runs []*checkRun) string {
+	var names []string
+	total := 0
+	for _, r := range runs {
+		for _, k := range r.order {
+			total++
+			if !slices.Contains(names, k.name) && len(names) < 3 {
+				names = append(names, k.name)
+			}
+		}
+	}
+	if total == 0 {
+		return "no benchmark with a time unit"
+	}
+	s := strings.Join(names, ", ")
+	if total > len(names) {
+		s += fmt.Sprintf(", … (%d in all)", total)
+	}
+	return s
+}

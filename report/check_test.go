@@ -1,0 +1,172 @@
+package report_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"concbench/report"
+)
+
+const (
+	gateBase = "testdata/results/factorize-base-2cpu.txt"
+	// gateSlow was recorded in rounds interleaved with gateBase, from a
+	// copy of the suite whose pool model computes every task twice.
+	gateSlow = "testdata/results/factorize-slowpool-2cpu.txt"
+)
+
+func readDataset(t *testing.T, names ...string) *report.Dataset {
+	t.Helper()
+	ds, err := report.Read(repoInputs(t, names...), report.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+func offenders(res *report.CheckResult) []string {
+	var out []string
+	for _, o := range res.Offenders {
+		out = append(out, o.Kind+" "+o.Benchmark)
+	}
+	return out
+}
+
+// TestCheckRecorded runs the gate on recorded files both ways: the slowed
+// pool model fails it, the same file twice passes.
+func TestCheckRecorded(t *testing.T) {
+	tests := []struct {
+		name      string
+		base, new string
+		opts      report.CheckOptions
+		want      []string
+	}{
+		{"slowed pool", gateBase, gateSlow, report.CheckOptions{MaxSlowdown: report.DefaultMaxSlowdown},
+			[]string{"slowdown Factorize/model=pool/n=10000000019/items=8-2"}},
+		{"same file", gateBase, gateBase, report.CheckOptions{MaxSlowdown: report.DefaultMaxSlowdown}, nil},
+		{"same file, efficiency floor", gateBase, gateBase, report.CheckOptions{MaxSlowdown: report.DefaultMaxSlowdown, MinEfficiency: 0.25},
+			[]string{
+				"efficiency Factorize/model=procpool/n=10000000019/items=8-2",
+				"efficiency Factorize/model=procpool/n=10000000019/items=64-2",
+			}},
+		{"slowed pool, tolerating 200%", gateBase, gateSlow, report.CheckOptions{MaxSlowdown: 2}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := report.Check(readDataset(t, tc.base), readDataset(t, tc.new), tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, offenders(res)); diff != "" {
+				t.Errorf("offenders (-want +got):\n%s", diff)
+			}
+			if res.Compared != 24 || res.Failed() != (len(tc.want) > 0) {
+				t.Errorf("compared %d, failed %v; want 24, %v", res.Compared, res.Failed(), len(tc.want) > 0)
+			}
+		})
+	}
+}
+
+// gateFile writes a results file of one benchmark at one and two cores
+// whose six samples are the given medians times 0.98 ... 1.03.
+func gateFile(name string, ns1, ns2 float64) report.Input {
+	var b strings.Builder
+	b.WriteString("toolchain: go1\nncpu: 2\n")
+	for i, f := range []float64{0.98, 0.99, 1, 1.01, 1.02, 1.03} {
+		fmt.Fprintf(&b, "BenchmarkX/model=serial\t%d\t%g ns/op\n", 10+i, ns1*f)
+		fmt.Fprintf(&b, "BenchmarkX/model=pool\t%d\t%g ns/op\n", 10+i, ns1*f)
+		fmt.Fprintf(&b, "BenchmarkX/model=pool-2\t%d\t%g ns/op\n", 10+i, ns2*f)
+	}
+	return report.Input{Name: name, R: strings.NewReader(b.String())}
+}
+
+// TestCheckThresholds checks the slowdown threshold, the efficiency floor
+// and their messages on constructed samples.
+func TestCheckThresholds(t *testing.T) {
+	tests := []struct {
+		name     string
+		new2     float64 // pool at 2 cores in the new file; 60 in the baseline
+		opts     report.CheckOptions
+		want     []string
+		wantSlow int
+	}{
+		{"4% slower, 5% tolerated", 62.4, report.CheckOptions{MaxSlowdown: 0.05}, nil, 1},
+		{"10% slower, 5% tolerated", 66, report.CheckOptions{MaxSlowdown: 0.05},
+			[]string{"Factorize: sec/op +10.0% slower (60.30n → 66.33n, p=0.002 n=6+6; tolerated 5.0%)"}, 1},
+		{"10% slower, nothing tolerated", 66, report.CheckOptions{},
+			[]string{"Factorize: sec/op +10.0% slower (60.30n → 66.33n, p=0.002 n=6+6; tolerated 0.0%)"}, 1},
+		{"faster", 50, report.CheckOptions{}, nil, 0},
+		{"efficiency 83% above a 80% floor", 60, report.CheckOptions{MinEfficiency: 0.8}, nil, 0},
+		{"efficiency 76% below a 80% floor", 66, report.CheckOptions{MaxSlowdown: 0.5, MinEfficiency: 0.8},
+			[]string{"Factorize: parallel efficiency 76% at 2 cores (speedup vs serial@1) is below the floor 80%"}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			base, err := report.Read([]report.Input{gateFile("base", 100, 60)}, report.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cur, err := report.Read([]report.Input{gateFile("new", 100, tc.new2)}, report.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := report.Check(base, cur, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, o := range res.Offenders {
+				got = append(got, strings.Replace(o.String(), "X/model=pool-2", "Factorize", 1))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("offenders (-want +got):\n%s", diff)
+			}
+			if res.Slower != tc.wantSlow {
+				t.Errorf("%d significantly slower, want %d", res.Slower, tc.wantSlow)
+			}
+		})
+	}
+}
+
+// TestCheckErrors checks the gate's errors: bad options, no benchmark in
+// common, runs that do not pair up.
+func TestCheckErrors(t *testing.T) {
+	twoToolchains := "testdata/results/factorize-toolchains-2cpu.txt"
+	tests := []struct {
+		name      string
+		base, new []string
+		opts      report.CheckOptions
+		want      string
+	}{
+		{"negative slowdown", []string{gateBase}, []string{gateBase}, report.CheckOptions{MaxSlowdown: -1}, "max slowdown -1 is negative"},
+		{"efficiency above 1", []string{gateBase}, []string{gateBase}, report.CheckOptions{MinEfficiency: 1.5}, "min efficiency 1.5 is not between 0 and 1"},
+		{"alpha", []string{gateBase}, []string{gateBase}, report.CheckOptions{Alpha: 2}, "alpha 2 is not between 0 and 1"},
+		{"nothing in common", []string{gateBase}, []string{"testdata/hostile/single.txt"}, report.CheckOptions{},
+			"no benchmark is in both the baseline and the new results (baseline has Factorize/model=serial/n=10000000019/items=8, Factorize/model=serial/n=10000000019/items=8-2, Factorize/model=goroutines/n=10000000019/items=8, … (24 in all); new has Single/model=serial, Single/model=pool-2)"},
+		{"runs that do not pair", []string{twoToolchains}, []string{"testdata/hostile/single.txt"}, report.CheckOptions{},
+			"no run of the new results has the keys of a baseline run (baseline: toolchain=go1.26.8 machine=vm profile=quick goos=linux goarch=amd64 cpu=AMD EPYC; toolchain=go1.27.3 machine=vm profile=quick goos=linux goarch=amd64 cpu=AMD EPYC; new: goos=linux goarch=amd64)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := report.Check(readDataset(t, tc.base...), readDataset(t, tc.new...), tc.opts)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error = %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckPairsRuns checks that a file of two toolchains checked against
+// itself pairs each toolchain with itself.
+func TestCheckPairsRuns(t *testing.T) {
+	f := "testdata/results/factorize-toolchains-2cpu.txt"
+	res, err := report.Check(readDataset(t, f), readDataset(t, f), report.CheckOptions{MaxSlowdown: report.DefaultMaxSlowdown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Compared != 48 || res.Failed() {
+		t.Errorf("compared %d, offenders %v; want 48 and none", res.Compared, offenders(res))
+	}
+}

@@ -1,0 +1,297 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/perf/benchmath"
+	"golang.org/x/perf/benchproc"
+)
+
+// HistoryKey is the key of the history of runs in Report.Extensions.
+const HistoryKey = "history"
+
+// HistoryAnalyzer follows every benchmark across runs kept over time: each
+// results file is one run, placed by its date: and commit: configuration
+// lines, and each combination of split-by keys (toolchain, machine, ...) is
+// one line. Its data is a *[History]. Read the files with
+// [HistorySplitBy] so that the core analysis keeps runs apart too.
+type HistoryAnalyzer struct{}
+
+// Name implements Analyzer.
+func (HistoryAnalyzer) Name() string { return HistoryKey }
+
+// HistorySplitBy returns the split-by keys for a history: the defaults and
+// the date, so that the per-run tables of a history never merge two runs.
+func HistorySplitBy() []string { return append(DefaultSplitBy(), "date") }
+
+// History is the analysed history of runs.
+type History struct {
+	// Runs lists the runs (results files) in time order: by date, then
+	// commit, then file name.
+	Runs []HistoryRun `json:"runs"`
+	// LineKeys lists the split-by keys whose values differ between lines.
+	LineKeys []string `json:"lineKeys"`
+	// Benchmarks lists every benchmark, sorted by case, model and cores.
+	Benchmarks []HistoryBenchmark `json:"benchmarks"`
+}
+
+// A HistoryRun is one results file of a history.
+type HistoryRun struct {
+	// Index is the run's position on the time axis, from 0.
+	Index  int    `json:"index"`
+	File   string `json:"file"`
+	Date   string `json:"date"`
+	Commit string `json:"commit"`
+	// Label is the run's name on the axis: its date, with the commit
+	// added when two runs share a date.
+	Label string `json:"label"`
+}
+
+// A HistoryBenchmark is one benchmark (case, model and core count) over
+// time.
+type HistoryBenchmark struct {
+	// ID is a stable identifier, "h1", "h2", ...
+	ID string `json:"id"`
+	// Name is the full benchmark name as benchstat shows it, such as
+	// "Factorize/model=pool/n=10000000019/items=8-2".
+	Name           string        `json:"name"`
+	Unit           string        `json:"unit"`
+	HigherIsBetter bool          `json:"higherIsBetter"`
+	Lines          []HistoryLine `json:"lines"`
+}
+
+// A HistoryLine is one benchmark under one combination of split-by keys
+// (such as one toolchain on one machine) across runs.
+type HistoryLine struct {
+	// Env lists the split-by keys other than date.
+	Env []KeyValue `json:"env"`
+	// Label names the line by the keys that differ between lines.
+	Label  string         `json:"label"`
+	Points []HistoryPoint `json:"points"`
+}
+
+// A HistoryPoint is the benchmark's sample in one run.
+type HistoryPoint struct {
+	// Run is the run's Index.
+	Run int `json:"run"`
+	Estimate
+}
+
+type historySampleKey struct {
+	file    string
+	line    string
+	caseKey benchproc.Key
+	model   string
+	procs   int
+	unit    string
+}
+
+type historyBench struct {
+	caseKey benchproc.Key
+	model   string
+	procs   int
+}
+
+// Analyze implements Analyzer.
+func (HistoryAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
+	h := &History{Runs: []HistoryRun{}, LineKeys: []string{}, Benchmarks: []HistoryBenchmark{}}
+	runs := map[string]*HistoryRun{}
+	lines := map[string][]KeyValue{}
+	var lineOrder []string
+	samples := map[historySampleKey][]float64{}
+	benches := map[historyBench]map[string]bool{} // units of each benchmark
+	for i := range ds.Observations {
+		o := &ds.Observations[i]
+		r := runs[o.File]
+		if r == nil {
+			r = &HistoryRun{File: o.File, Date: o.ConfigValue("date"), Commit: o.ConfigValue("commit")}
+			runs[o.File] = r
+		}
+		env := envWithout(o.Env, "date")
+		lk := envString(env)
+		if _, ok := lines[lk]; !ok {
+			lines[lk] = env
+			lineOrder = append(lineOrder, lk)
+		}
+		b := historyBench{o.Case, o.Model, o.Procs}
+		if benches[b] == nil {
+			benches[b] = map[string]bool{}
+		}
+		for _, v := range o.Values {
+			benches[b][v.Unit] = true
+			k := historySampleKey{o.File, lk, o.Case, o.Model, o.Procs, v.Unit}
+			samples[k] = append(samples[k], v.Value)
+		}
+	}
+	for _, r := range runs {
+		h.Runs = append(h.Runs, *r)
+	}
+	slices.SortFunc(h.Runs, func(a, b HistoryRun) int {
+		ta, ea := time.Parse(time.RFC3339, a.Date)
+		tb, eb := time.Parse(time.RFC3339, b.Date)
+		if ea == nil && eb == nil {
+			if c := ta.Compare(tb); c != 0 {
+				return c
+			}
+		} else if c := strings.Compare(a.Date, b.Date); c != 0 {
+			return c
+		}
+		return cmp.Or(strings.Compare(a.Commit, b.Commit), strings.Compare(a.File, b.File))
+	})
+	labelRuns(h.Runs)
+	index := map[string]int{}
+	for i := range h.Runs {
+		h.Runs[i].Index = i
+		index[h.Runs[i].File] = i
+	}
+	h.LineKeys = varyingKeys(lineOrder, lines)
+	slices.Sort(lineOrder)
+
+	order := make([]historyBench, 0, len(benches))
+	for b := range benches {
+		order = append(order, b)
+	}
+	slices.SortFunc(order, func(a, b historyBench) int {
+		if a.caseKey != b.caseKey {
+			ks := []benchproc.Key{a.caseKey, b.caseKey}
+			benchproc.SortKeys(ks)
+			if ks[0] == a.caseKey {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(compareModels(a.model, b.model, rep.Baseline), cmp.Compare(a.procs, b.procs))
+	})
+	for bi, b := range order {
+		unit := ""
+		for _, u := range sortedKeys(benches[b], compareUnits) {
+			if !isAllocUnit(u) {
+				unit = u
+				break
+			}
+		}
+		if unit == "" {
+			continue
+		}
+		name := b.caseKey.Get(ds.nameField)
+		params := strings.TrimPrefix(b.caseKey.Get(ds.paramsField), "*")
+		hb := HistoryBenchmark{
+			ID:             fmt.Sprintf("h%d", bi+1),
+			Name:           name + modelPart(b.model) + params + procsSuffix(b.procs),
+			Unit:           unit,
+			HigherIsBetter: higherIsBetter(ds, unit),
+			Lines:          []HistoryLine{},
+		}
+		for _, lk := range lineOrder {
+			hl := HistoryLine{Env: lines[lk], Label: lineLabel(lines[lk], h.LineKeys), Points: []HistoryPoint{}}
+			if hl.Env == nil {
+				hl.Env = []KeyValue{}
+			}
+			for _, r := range h.Runs {
+				vals := samples[historySampleKey{r.File, lk, b.caseKey, b.model, b.procs, unit}]
+				if len(vals) == 0 {
+					continue
+				}
+				s := benchmath.NewSample(vals, &benchmath.DefaultThresholds)
+				hl.Points = append(hl.Points, HistoryPoint{Run: index[r.File], Estimate: estimate(s, rep.Confidence)})
+			}
+			if len(hl.Points) > 0 {
+				hb.Lines = append(hb.Lines, hl)
+			}
+		}
+		h.Benchmarks = append(h.Benchmarks, hb)
+	}
+	for i := range h.Benchmarks {
+		h.Benchmarks[i].ID = fmt.Sprintf("h%d", i+1)
+	}
+	return h, nil
+}
+
+// labelRuns names each run by its date (to the minute), adding the commit
+// and then the file name where that is not enough to tell two runs apart.
+func labelRuns(runs []HistoryRun) {
+	count := func() map[string]int {
+		n := map[string]int{}
+		for _, r := range runs {
+			n[r.Label]++
+		}
+		return n
+	}
+	for i := range runs {
+		r := &runs[i]
+		r.Label = r.Date
+		if t, err := time.Parse(time.RFC3339, r.Date); err == nil {
+			r.Label = t.UTC().Format("2006-01-02 15:04")
+		}
+		if r.Label == "" {
+			r.Label = r.File
+		}
+	}
+	n := count()
+	for i := range runs {
+		if n[runs[i].Label] > 1 && runs[i].Commit != "" {
+			runs[i].Label += " " + runs[i].Commit
+		}
+	}
+	n = count()
+	for i := range runs {
+		if n[runs[i].Label] > 1 {
+			runs[i].Label += " " + runs[i].File
+		}
+	}
+}
+
+// varyingKeys returns the keys whose values differ between lines, in the
+// order of the first line's keys; with a single line it returns the keys
+// of the toolchain and machine that line has, so that the line is named.
+func varyingKeys(order []string, lines map[string][]KeyValue) []string {
+	vals := map[string]map[string]bool{}
+	var keys []string
+	for _, lk := range order {
+		for _, kv := range lines[lk] {
+			if vals[kv.Key] == nil {
+				vals[kv.Key] = map[string]bool{}
+				keys = append(keys, kv.Key)
+			}
+			vals[kv.Key][kv.Value] = true
+		}
+	}
+	out := []string{}
+	for _, k := range keys {
+		if len(vals[k]) > 1 {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		for _, k := range keys {
+			if k == toolchainKey || k == "machine" {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// lineLabel names a line by the values of keys, such as "go1.27.3 vm".
+func lineLabel(env []KeyValue, keys []string) string {
+	var parts []string
+	for _, k := range keys {
+		if v := envValue(env, k); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	if len(parts) == 0 {
+		return "results"
+	}
+	return strings.Join(parts, " ")
+}
+
+// HistoryOf returns the history stored in a report, or nil.
+func HistoryOf(rep *Report) *History {
+	h, _ := rep.Extensions[HistoryKey].(*History)
+	return h
+}
