@@ -308,9 +308,9 @@ var spawnKinds = []struct {
 }
 
 // stackBytesPerLive returns the stack memory the Go runtime holds for each
-// of n live goroutines or threads started by hold. For a thread that is
-// its system and signal stacks besides the goroutine's; the kernel's own
-// memory for a thread is not visible here.
+// of n live goroutines or threads started by hold. For a thread that
+// includes the system and signal stacks the runtime gives each OS thread;
+// the kernel's own memory for a thread is not visible here.
 func stackBytesPerLive(n int, hold func(int, chan struct{})) float64 {
 	var before, after runtime.MemStats
 	runtime.GC()
