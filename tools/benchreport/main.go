@@ -4,13 +4,32 @@
 //
 // Usage:
 //
-//	benchreport [-o out/report.html] [-filter EXPR] FILE...
+//	benchreport [-o out/report.html] [-filter EXPR] [-base TOOLCHAIN] FILE...
+//	benchreport -history DIR [-o out/history.html] [-filter EXPR]
+//	benchreport -check BASELINE [-max-slowdown 5%] [-min-efficiency 0] [-alpha 0.05] [-filter EXPR] NEW...
 //
 // It writes the HTML file named by -o and, beside it, the same name with the
 // extensions .md and .json. Each file appears whole or not at all: it is
 // written to a temporary file in the same folder, then renamed. -filter
 // keeps the results matching a benchstat filter expression ("go doc
 // golang.org/x/perf/benchproc/syntax").
+//
+// When the results hold more than one toolchain, the report has a "Go
+// versions" section comparing each toolchain with the baseline, the first
+// toolchain in the files or the one named by -base; with one toolchain it
+// prints a note saying why there is no such section.
+//
+// -history DIR reads every results file (*.txt) kept in DIR, each one run
+// with its date:, commit:, toolchain: and machine: lines, and writes a
+// report whose first section draws each benchmark's time over the runs,
+// one line per toolchain or machine.
+//
+// -check BASELINE is the regression gate for CI: it compares the NEW files
+// with the BASELINE file and exits with status 1, printing a FAIL line for
+// each offender, when a benchmark got significantly slower (Mann-Whitney
+// U, p < -alpha) by more than -max-slowdown, or when a model's parallel
+// efficiency at the largest core count that is not oversubscribed is below
+// -min-efficiency (off unless set). It writes no report.
 //
 // Problems that leave the rest of the input usable (a malformed line, an
 // empty file, too few samples for an interval) are printed to standard error
@@ -68,8 +87,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("o", filepath.Join("out", "report.html"), "write the HTML report to `file`; the .md and .json files go beside it")
 	filter := fs.String("filter", "", "keep only the results matching `expr` (benchstat filter syntax)")
 	title := fs.String("title", "", "the report's `title` (default \"concbench report\")")
+	baseTC := fs.String("base", "", "the baseline `toolchain` of the Go versions section (default the first in the files)")
+	history := fs.String("history", "", "report the history of the results files kept in `dir`")
+	check := fs.String("check", "", "regression gate: compare the files with the `baseline` results file")
+	maxSlowdown := fraction(report.DefaultMaxSlowdown)
+	fs.Var(&maxSlowdown, "max-slowdown", "-check: the largest tolerated significant slowdown, as `fraction` (5% or 0.05)")
+	var minEfficiency fraction
+	fs.Var(&minEfficiency, "min-efficiency", "-check: the floor of each model's parallel efficiency at the largest core count, as `fraction` (0: off)")
+	alpha := fs.Float64("alpha", 0.05, "-check: the significance `level` of the Mann-Whitney U test")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: benchreport [-o out/report.html] [-filter EXPR] [-title TITLE] FILE...")
+		fmt.Fprintln(fs.Output(), "       benchreport -history DIR [-o out/history.html]")
+		fmt.Fprintln(fs.Output(), "       benchreport -check BASELINE [-max-slowdown 5%] [-min-efficiency 0] NEW...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -79,7 +108,48 @@ func run(args []string, stdout, stderr io.Writer) error {
 		// The flag package has printed the problem and the usage.
 		return fmt.Errorf("%w: %v", errFlagParse, err)
 	}
-	if fs.NArg() == 0 {
+	if *check != "" {
+		if *history != "" {
+			return usageError{"-check and -history do not go together"}
+		}
+		if fs.NArg() == 0 {
+			fs.Usage()
+			return usageError{"-check: no new results files given"}
+		}
+		if *alpha <= 0 || *alpha >= 1 {
+			return usageError{fmt.Sprintf("-alpha %v is not between 0 and 1", *alpha)}
+		}
+		if minEfficiency > 1 {
+			return usageError{fmt.Sprintf("-min-efficiency %s is above 100%%", minEfficiency.String())}
+		}
+		return runCheck(*check, fs.Args(), *filter, report.CheckOptions{
+			MaxSlowdown:   float64(maxSlowdown),
+			MinEfficiency: float64(minEfficiency),
+			Alpha:         *alpha,
+		}, stdout)
+	}
+	names := fs.Args()
+	readOpts := report.ReadOptions{Filter: *filter}
+	analyzers := []report.Analyzer{report.VersionsAnalyzer{Base: *baseTC}}
+	sections := []report.Section{report.VersionsSection{}, report.CasesSection{}, report.WarningsSection{}}
+	if *history != "" {
+		if fs.NArg() > 0 {
+			return usageError{"-history reads its folder: give no results files"}
+		}
+		var err error
+		if names, err = historyFiles(*history); err != nil {
+			return err
+		}
+		oSet := false
+		fs.Visit(func(f *flag.Flag) { oSet = oSet || f.Name == "o" })
+		if !oSet {
+			*out = filepath.Join("out", "history.html")
+		}
+		readOpts.SplitBy = report.HistorySplitBy()
+		analyzers = append(analyzers, report.HistoryAnalyzer{})
+		sections = append([]report.Section{report.HistorySection{}}, sections...)
+	}
+	if len(names) == 0 {
 		fs.Usage()
 		return usageError{"no results files given"}
 	}
@@ -87,27 +157,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Sprintf("-o %s: the output file name must end in .html", *out)}
 	}
 
-	inputs := make([]report.Input, 0, fs.NArg())
-	for _, name := range fs.Args() {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("reading results: %w", err)
-		}
-		inputs = append(inputs, report.Input{Name: name, R: bytes.NewReader(data)})
-	}
-	ds, err := report.Read(inputs, report.ReadOptions{Filter: *filter})
+	inputs, err := readInputs(names)
 	if err != nil {
 		return err
 	}
-	rep, err := report.Analyze(ds, report.AnalyzeOptions{})
+	ds, err := report.Read(inputs, readOpts)
+	if err != nil {
+		return err
+	}
+	rep, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: analyzers})
 	if err != nil {
 		return err
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
+	if v := report.VersionsOf(rep); v != nil && v.Note != "" {
+		fmt.Fprintln(stderr, "note:", v.Note)
+	}
 
-	page := report.PageOptions{Title: *title}
+	page := report.PageOptions{Title: *title, Sections: sections}
 	base := strings.TrimSuffix(*out, ".html")
 	outputs := []struct {
 		path  string

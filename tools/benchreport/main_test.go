@@ -23,6 +23,9 @@ func TestMain(m *testing.M) {
 // every script finds under in/.
 var sharedInputs = []string{
 	"testdata/results/factorize-2cpu.txt",
+	"testdata/results/factorize-toolchains-2cpu.txt",
+	"testdata/results/factorize-base-2cpu.txt",
+	"testdata/results/factorize-slowpool-2cpu.txt",
 	"testdata/hostile/names.txt",
 	"testdata/hostile/empty.txt",
 	"testdata/hostile/nobench.txt",
