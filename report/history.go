@@ -17,16 +17,61 @@ const HistoryKey = "history"
 // HistoryAnalyzer follows every benchmark across runs kept over time: each
 // results file is one run, placed by its date: and commit: configuration
 // lines, and each combination of split-by keys (toolchain, machine, ...) is
-// one line. Its data is a *[History]. Read the files with
-// [HistorySplitBy] so that the core analysis keeps runs apart too.
-type HistoryAnalyzer struct{}
+// one line. Its data is a *[History].
+//
+// The core analysis of a history report is best made of the latest run
+// alone ([LatestInput]), since analysing every run together would merge
+// the samples of runs made on the same machine with the same toolchain;
+// Runs then holds every run.
+type HistoryAnalyzer struct {
+	// Runs is the dataset of every run kept; nil means the dataset being
+	// analysed. Its warnings about files other than those analysed are
+	// added to the report's.
+	Runs *Dataset
+}
 
 // Name implements Analyzer.
 func (HistoryAnalyzer) Name() string { return HistoryKey }
 
-// HistorySplitBy returns the split-by keys for a history: the defaults and
-// the date, so that the per-run tables of a history never merge two runs.
-func HistorySplitBy() []string { return append(DefaultSplitBy(), "date") }
+// LatestInput returns the name of the latest run (results file) of ds: the
+// last by date, then commit, then name, as the history orders them.
+func LatestInput(ds *Dataset) string {
+	runs := historyRuns(ds)
+	if len(runs) == 0 {
+		return ""
+	}
+	return runs[len(runs)-1].File
+}
+
+// historyRuns returns the runs of ds in time order, labelled and indexed.
+func historyRuns(ds *Dataset) []HistoryRun {
+	seen := map[string]bool{}
+	runs := []HistoryRun{}
+	for i := range ds.Observations {
+		o := &ds.Observations[i]
+		if !seen[o.File] {
+			seen[o.File] = true
+			runs = append(runs, HistoryRun{File: o.File, Date: o.ConfigValue("date"), Commit: o.ConfigValue("commit")})
+		}
+	}
+	slices.SortFunc(runs, func(a, b HistoryRun) int {
+		ta, ea := time.Parse(time.RFC3339, a.Date)
+		tb, eb := time.Parse(time.RFC3339, b.Date)
+		if ea == nil && eb == nil {
+			if c := ta.Compare(tb); c != 0 {
+				return c
+			}
+		} else if c := strings.Compare(a.Date, b.Date); c != 0 {
+			return c
+		}
+		return cmp.Or(strings.Compare(a.Commit, b.Commit), strings.Compare(a.File, b.File))
+	})
+	labelRuns(runs)
+	for i := range runs {
+		runs[i].Index = i
+	}
+	return runs
+}
 
 // History is the analysed history of runs.
 type History struct {
@@ -67,7 +112,7 @@ type HistoryBenchmark struct {
 // A HistoryLine is one benchmark under one combination of split-by keys
 // (such as one toolchain on one machine) across runs.
 type HistoryLine struct {
-	// Env lists the split-by keys other than date.
+	// Env lists the split-by keys.
 	Env []KeyValue `json:"env"`
 	// Label names the line by the keys that differ between lines.
 	Label  string         `json:"label"`
@@ -97,21 +142,27 @@ type historyBench struct {
 }
 
 // Analyze implements Analyzer.
-func (HistoryAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
-	h := &History{Runs: []HistoryRun{}, LineKeys: []string{}, Benchmarks: []HistoryBenchmark{}}
-	runs := map[string]*HistoryRun{}
+func (a HistoryAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
+	if a.Runs != nil {
+		analysed := map[string]bool{}
+		for _, in := range ds.Inputs {
+			analysed[in.File] = true
+		}
+		for _, w := range a.Runs.Warnings {
+			if !analysed[w.File] {
+				rep.Warnings = append(rep.Warnings, w)
+			}
+		}
+		ds = a.Runs
+	}
+	h := &History{Runs: historyRuns(ds), LineKeys: []string{}, Benchmarks: []HistoryBenchmark{}}
 	lines := map[string][]KeyValue{}
 	var lineOrder []string
 	samples := map[historySampleKey][]float64{}
 	benches := map[historyBench]map[string]bool{} // units of each benchmark
 	for i := range ds.Observations {
 		o := &ds.Observations[i]
-		r := runs[o.File]
-		if r == nil {
-			r = &HistoryRun{File: o.File, Date: o.ConfigValue("date"), Commit: o.ConfigValue("commit")}
-			runs[o.File] = r
-		}
-		env := envWithout(o.Env, "date")
+		env := envWithout(o.Env, "")
 		lk := envString(env)
 		if _, ok := lines[lk]; !ok {
 			lines[lk] = env
@@ -127,26 +178,9 @@ func (HistoryAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 			samples[k] = append(samples[k], v.Value)
 		}
 	}
-	for _, r := range runs {
-		h.Runs = append(h.Runs, *r)
-	}
-	slices.SortFunc(h.Runs, func(a, b HistoryRun) int {
-		ta, ea := time.Parse(time.RFC3339, a.Date)
-		tb, eb := time.Parse(time.RFC3339, b.Date)
-		if ea == nil && eb == nil {
-			if c := ta.Compare(tb); c != 0 {
-				return c
-			}
-		} else if c := strings.Compare(a.Date, b.Date); c != 0 {
-			return c
-		}
-		return cmp.Or(strings.Compare(a.Commit, b.Commit), strings.Compare(a.File, b.File))
-	})
-	labelRuns(h.Runs)
 	index := map[string]int{}
-	for i := range h.Runs {
-		h.Runs[i].Index = i
-		index[h.Runs[i].File] = i
+	for _, r := range h.Runs {
+		index[r.File] = r.Index
 	}
 	h.LineKeys = varyingKeys(lineOrder, lines)
 	slices.Sort(lineOrder)

@@ -65,10 +65,12 @@ func historyChart(h *History, hb *HistoryBenchmark) Chart {
 	line := charts.NewLine()
 	line.SetGlobalOptions(commonGlobals(unitTitle(hb.Unit)+" over runs", hb.Name)...)
 	line.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, AxisLabel: &opts.AxisLabel{Rotate: 20}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Rotate: 20}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: unit, Min: 0}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll", ItemWidth: 18}),
 	)
+	// The data items' x is the run's index on this category axis.
+	line.SetXAxis(labels)
 	var names []string
 	for i, l := range hb.Lines {
 		color := modelColor(i)

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ var historyFiles = []string{
 
 func historyReport(t *testing.T) *report.Report {
 	t.Helper()
-	rep, err := analyzeWith(t, report.ReadOptions{SplitBy: report.HistorySplitBy()}, repoInputs(t, historyFiles...), report.HistoryAnalyzer{})
+	rep, err := analyzeWith(t, report.ReadOptions{}, repoInputs(t, historyFiles...), report.HistoryAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestHistoryLabels(t *testing.T) {
 		{Name: "b.txt", R: strings.NewReader(file("2026-01-02T10:00:10Z", "aaa"))},
 		{Name: "d.txt", R: strings.NewReader(file("2026-01-01T09:00:00Z", "ccc"))},
 	}
-	rep, err := analyzeWith(t, report.ReadOptions{SplitBy: report.HistorySplitBy()}, in, report.HistoryAnalyzer{})
+	rep, err := analyzeWith(t, report.ReadOptions{}, in, report.HistoryAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,5 +148,91 @@ func TestHistoryRender(t *testing.T) {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("Markdown lacks %q", want)
 		}
+	}
+}
+
+// TestHistoryLatest checks the report of a history as the command makes
+// it: the core analysis of the latest run, the history of every run, and
+// the warnings about the other runs' files.
+func TestHistoryLatest(t *testing.T) {
+	all, err := report.Read(append(repoInputs(t, historyFiles...), report.Input{Name: "bad.txt", R: strings.NewReader("date: 2020-01-01T00:00:00Z\nBenchmarkX/model=serial 1 x ns/op\nBenchmarkX/model=serial\t1\t5 ns/op\n")}), report.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest := report.LatestInput(all)
+	if latest != historyFiles[0] {
+		t.Fatalf("latest run %s, want %s", latest, historyFiles[0])
+	}
+	rep, err := analyzeWith(t, report.ReadOptions{}, repoInputs(t, latest), report.HistoryAnalyzer{Runs: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Inputs) != 1 || len(rep.Runs) != 1 {
+		t.Errorf("core analysis of %d inputs, %d runs; want the latest run alone", len(rep.Inputs), len(rep.Runs))
+	}
+	if h := report.HistoryOf(rep); len(h.Runs) != 4 || h.Runs[0].File != "bad.txt" {
+		t.Errorf("history of %d runs, first %v; want 4, bad.txt first", len(h.Runs), h.Runs)
+	}
+	var warnings []string
+	for _, w := range rep.Warnings {
+		if w.File == "bad.txt" {
+			warnings = append(warnings, w.String())
+		}
+	}
+	if diff := cmp.Diff([]string{"bad.txt:2: parsing measurement: invalid syntax"}, warnings); diff != "" {
+		t.Errorf("warnings about other runs (-want +got):\n%s", diff)
+	}
+}
+
+// TestHistoryChart checks the numbers a history chart is drawn from: the
+// runs on the x axis, and each line's points at their run's index.
+func TestHistoryChart(t *testing.T) {
+	rep := historyReport(t)
+	frag, err := (report.HistorySection{}).HTML(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := frag.Charts[0]
+	js, err := json.Marshal(c.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o struct {
+		XAxis []struct {
+			Type string   `json:"type"`
+			Data []string `json:"data"`
+		} `json:"xAxis"`
+		Series []struct {
+			Name string            `json:"name"`
+			Type string            `json:"type"`
+			Data []json.RawMessage `json:"data"`
+		} `json:"series"`
+	}
+	if err := json.Unmarshal(js, &o); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"2026-11-27 10:30", "2026-11-27 10:58", historyDate(t)}
+	if len(o.XAxis) != 1 || o.XAxis[0].Type != "category" || !cmp.Equal(want, o.XAxis[0].Data) {
+		t.Errorf("x axis %+v, want the category axis %q", o.XAxis, want)
+	}
+	var lines []string
+	for _, s := range o.Series {
+		if s.Type != "line" {
+			continue
+		}
+		var xs []string
+		for _, d := range s.Data {
+			var item struct {
+				Value []float64 `json:"value"`
+			}
+			if err := json.Unmarshal(d, &item); err != nil || len(item.Value) != 2 {
+				t.Fatalf("series %s: datum %s is not {value: [x, y]}", s.Name, d)
+			}
+			xs = append(xs, fmt.Sprint(item.Value[0]))
+		}
+		lines = append(lines, s.Name+":"+strings.Join(xs, ","))
+	}
+	if diff := cmp.Diff([]string{"go1.26.8:0,1,2", "go1.27.3:1"}, lines); diff != "" {
+		t.Errorf("lines of %s (-want +got):\n%s", c.ID, diff)
 	}
 }

@@ -22,7 +22,8 @@
 // -history DIR reads every results file (*.txt) kept in DIR, each one run
 // with its date:, commit:, toolchain: and machine: lines, and writes a
 // report whose first section draws each benchmark's time over the runs,
-// one line per toolchain or machine.
+// one line per toolchain or machine; the rest of the page is the report of
+// the latest run.
 //
 // -check BASELINE is the regression gate for CI: it compares the NEW files
 // with the BASELINE file and exits with status 1, printing a FAIL line for
@@ -136,25 +137,37 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if fs.NArg() > 0 {
 			return usageError{"-history reads its folder: give no results files"}
 		}
-		var err error
-		if names, err = historyFiles(*history); err != nil {
-			return err
-		}
 		oSet := false
 		fs.Visit(func(f *flag.Flag) { oSet = oSet || f.Name == "o" })
 		if !oSet {
 			*out = filepath.Join("out", "history.html")
 		}
-		readOpts.SplitBy = report.HistorySplitBy()
-		analyzers = append(analyzers, report.HistoryAnalyzer{})
-		sections = append([]report.Section{report.HistorySection{}}, sections...)
 	}
-	if len(names) == 0 {
+	if len(names) == 0 && *history == "" {
 		fs.Usage()
 		return usageError{"no results files given"}
 	}
 	if filepath.Ext(*out) != ".html" {
 		return usageError{fmt.Sprintf("-o %s: the output file name must end in .html", *out)}
+	}
+	if *history != "" {
+		// The history draws every run; the rest of the page is the
+		// latest run's report.
+		all, err := historyFiles(*history)
+		if err != nil {
+			return err
+		}
+		allIn, err := readInputs(all)
+		if err != nil {
+			return err
+		}
+		runs, err := report.Read(allIn, readOpts)
+		if err != nil {
+			return err
+		}
+		names = []string{report.LatestInput(runs)}
+		analyzers = append(analyzers, report.HistoryAnalyzer{Runs: runs})
+		sections = append([]report.Section{report.HistorySection{}}, sections...)
 	}
 
 	inputs, err := readInputs(names)
