@@ -236,3 +236,30 @@ func TestHistoryChart(t *testing.T) {
 		t.Errorf("lines of %s (-want +got):\n%s", c.ID, diff)
 	}
 }
+
+// TestHistoryMachines checks that results of several machines give one
+// line per toolchain and machine, named by both.
+func TestHistoryMachines(t *testing.T) {
+	data := readRepoFile(t, toolchainsFile)
+	other := bytes.Replace(data, []byte("machine: vm\n"), []byte("machine: other\n"), 1)
+	rep, err := analyzeWith(t, report.ReadOptions{}, []report.Input{{Name: "vm.txt", R: bytes.NewReader(data)}, {Name: "other.txt", R: bytes.NewReader(other)}}, report.HistoryAnalyzer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := report.HistoryOf(rep)
+	if diff := cmp.Diff([]string{"toolchain", "machine"}, h.LineKeys); diff != "" {
+		t.Errorf("line keys (-want +got):\n%s", diff)
+	}
+	var lines []string
+	for _, l := range h.Benchmarks[0].Lines {
+		var runs []string
+		for _, p := range l.Points {
+			runs = append(runs, h.Runs[p.Run].File)
+		}
+		lines = append(lines, l.Label+": "+strings.Join(runs, ","))
+	}
+	want := []string{"go1.26.8 other: other.txt", "go1.26.8 vm: vm.txt", "go1.27.3 other: other.txt", "go1.27.3 vm: vm.txt"}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+}

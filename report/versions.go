@@ -181,6 +181,12 @@ type versionsSampleKey struct {
 	unit      string
 }
 
+// versionsCaseKey identifies one case on one machine.
+type versionsCaseKey struct {
+	machine string
+	caseKey benchproc.Key
+}
+
 // versionsMachineData accumulates one machine.
 type versionsMachineData struct {
 	env        []KeyValue
@@ -224,6 +230,9 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 	// Group every measurement by machine (the split-by keys other than
 	// toolchain), toolchain, case, model, core count and unit.
 	samples := map[versionsSampleKey][]float64{}
+	// byCase lists each machine's and case's sample keys, so that a case
+	// is compared without a walk over every sample.
+	byCase := map[versionsCaseKey][]versionsSampleKey{}
 	machines := map[string]*versionsMachineData{}
 	var machineOrder []string
 	for i := range ds.Observations {
@@ -246,6 +255,10 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 		}
 		for _, val := range o.Values {
 			k := versionsSampleKey{mk, tc, o.Case, o.Model, o.Procs, val.Unit}
+			if _, ok := samples[k]; !ok {
+				ck := versionsCaseKey{mk, o.Case}
+				byCase[ck] = append(byCase[ck], k)
+			}
 			samples[k] = append(samples[k], val.Value)
 		}
 	}
@@ -284,7 +297,7 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 		cases := slices.Clone(md.cases)
 		benchproc.SortKeys(cases)
 		for ci, ck := range cases {
-			vc := compareCase(ds, rep, samples, runs, mk, vm.Toolchains, ck)
+			vc := compareCase(ds, rep, samples, byCase[versionsCaseKey{mk, ck}], runs, mk, vm.Toolchains, ck)
 			vc.ID = fmt.Sprintf("%s-c%d", vm.ID, ci+1)
 			vm.Cases = append(vm.Cases, vc)
 		}
@@ -295,7 +308,7 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 
 // compareCase compares one case of one machine across toolchains; the
 // first toolchain is the baseline.
-func compareCase(ds *Dataset, rep *Report, samples map[versionsSampleKey][]float64, runs map[[2]string]*Run, mk string, toolchains []string, ck benchproc.Key) VersionsCase {
+func compareCase(ds *Dataset, rep *Report, samples map[versionsSampleKey][]float64, keys []versionsSampleKey, runs map[[2]string]*Run, mk string, toolchains []string, ck benchproc.Key) VersionsCase {
 	vc := VersionsCase{
 		Name:    ck.Get(ds.nameField),
 		Params:  strings.TrimPrefix(ck.Get(ds.paramsField), "*"),
@@ -310,11 +323,9 @@ func compareCase(ds *Dataset, rep *Report, samples map[versionsSampleKey][]float
 		procs int
 	}
 	benches := map[mp]bool{}
-	for k := range samples {
-		if k.machine == mk && k.caseKey == ck {
-			units[k.unit] = true
-			benches[mp{k.model, k.procs}] = true
-		}
+	for _, k := range keys {
+		units[k.unit] = true
+		benches[mp{k.model, k.procs}] = true
 	}
 	for _, u := range sortedKeys(units, compareUnits) {
 		if !isAllocUnit(u) {
