@@ -12,6 +12,8 @@
 //	prodcons/   seed case 3: producer/consumer over a bounded queue
 //	syncprims/  seed section 7: the sync primitives
 //	pitfalls/   seed section 9: every pitfall as a test, with the Go remedy
+//	reexec/     re-execution of the current binary as a child process (the
+//	            process pool's workers, the fetch server, ping-pong partners)
 //
 // # Benchmark names
 //

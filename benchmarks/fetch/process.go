@@ -14,9 +14,10 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"concbench/benchmarks/reexec"
 )
 
 // ServerEnv is the environment variable that turns a re-executed binary
@@ -106,17 +107,11 @@ type Process struct {
 // parent-death signal; everywhere when its stdin closes). Call
 // [Process.Stop] to stop it and reap it.
 func StartServer(ctx context.Context) (*Process, error) {
-	exe, err := os.Executable()
+	cmd, err := reexec.Command(ServerEnv+"=1", "GOMAXPROCS="+strconv.Itoa(runtime.NumCPU()))
 	if err != nil {
-		return nil, fmt.Errorf("finding the current binary: %w", err)
+		return nil, fmt.Errorf("starting the server process: %w", err)
 	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), ServerEnv+"=1",
-		"GOMAXPROCS="+strconv.Itoa(runtime.NumCPU()),
-		// A binary built with -race pauses 1 s at exit by default.
-		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	cmd.Stderr = os.Stderr
-	setParentDeathSignal(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("starting the server process: %w", err)
@@ -126,7 +121,7 @@ func StartServer(ctx context.Context) (*Process, error) {
 		return nil, fmt.Errorf("starting the server process: %w", err)
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting the server process %s: %w", exe, err)
+		return nil, fmt.Errorf("starting the server process %s: %w", cmd.Path, err)
 	}
 	p := &Process{
 		cmd:   cmd,

@@ -9,8 +9,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"strings"
 	"sync"
+
+	"concbench/benchmarks/reexec"
 )
 
 // WorkerEnv is the environment variable that turns a re-executed binary
@@ -92,14 +93,11 @@ func runProcPool[In, Out any](b *batch[In, Out], name string, k int) error {
 	if len(b.in) == 0 {
 		return nil
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("models: procpool: finding the current binary: %w", err)
-	}
 	k = min(k, len(b.in))
-	procs := &processes{exe: exe}
+	procs := &processes{}
 	defer procs.stopAll()
 	first := make([]*worker, k)
+	var err error
 	for slot := range first {
 		if first[slot], err = procs.start(); err != nil {
 			return fmt.Errorf("models: procpool: %w", err)
@@ -173,7 +171,6 @@ func runRemote[In, Out any](b *batch[In, Out], name string, procs *processes, w 
 // processes tracks every worker a pool started, so that all of them are
 // killed on cancellation and reaped before Map returns.
 type processes struct {
-	exe    string
 	mu     sync.Mutex
 	all    []*worker
 	killed bool
@@ -186,7 +183,7 @@ func (p *processes) start() (*worker, error) {
 	if p.killed {
 		return nil, errors.New("pool stopped")
 	}
-	w, err := startWorker(p.exe)
+	w, err := startWorker()
 	if err != nil {
 		return nil, err
 	}
@@ -230,14 +227,13 @@ type worker struct {
 	err  error // what Wait returned
 }
 
-// startWorker re-executes exe as a worker with GOMAXPROCS=1.
-func startWorker(exe string) (*worker, error) {
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), WorkerEnv+"=1", "GOMAXPROCS=1",
-		// A binary built with -race pauses 1 s at exit by default; a
-		// worker has nothing left to report by then.
-		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
-	setParentDeathSignal(cmd)
+// startWorker re-executes the current binary as a worker with
+// GOMAXPROCS=1.
+func startWorker() (*worker, error) {
+	cmd, err := reexec.Command(WorkerEnv+"=1", "GOMAXPROCS=1")
+	if err != nil {
+		return nil, fmt.Errorf("starting worker: %w", err)
+	}
 	w := &worker{cmd: cmd, stderr: &tailBuffer{max: 4 << 10}}
 	cmd.Stderr = w.stderr
 	stdin, err := cmd.StdinPipe()
@@ -249,7 +245,7 @@ func startWorker(exe string) (*worker, error) {
 		return nil, fmt.Errorf("starting worker: %w", err)
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting worker %s: %w", exe, err)
+		return nil, fmt.Errorf("starting worker %s: %w", cmd.Path, err)
 	}
 	w.stdin, w.enc, w.dec = stdin, gob.NewEncoder(stdin), gob.NewDecoder(stdout)
 	return w, nil

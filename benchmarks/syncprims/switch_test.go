@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"concbench/benchmarks/profile"
+	"concbench/benchmarks/reexec"
 )
 
 // childEnv turns a re-executed test binary into the other process of a
@@ -52,12 +53,10 @@ func runChild(role string, in io.Reader, out, errOut io.Writer) int {
 // childCommand re-executes the test binary in role, with GOMAXPROCS=1.
 func childCommand(tb testing.TB, role string) *exec.Cmd {
 	tb.Helper()
-	exe, err := os.Executable()
+	cmd, err := reexec.Command(childEnv+"="+role, "GOMAXPROCS=1")
 	if err != nil {
-		tb.Fatalf("finding the test binary: %v", err)
+		tb.Fatal(err)
 	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), childEnv+"="+role, "GOMAXPROCS=1")
 	return cmd
 }
 

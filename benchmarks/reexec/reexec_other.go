@@ -1,9 +1,9 @@
 //go:build !linux
 
-package models
+package reexec
 
 import "os/exec"
 
 // setParentDeathSignal does nothing where the kernel offers no parent-death
-// signal; the pool still reaps every worker it started before Map returns.
+// signal.
 func setParentDeathSignal(cmd *exec.Cmd) {}
