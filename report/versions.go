@@ -235,11 +235,22 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 	byCase := map[versionsCaseKey][]versionsSampleKey{}
 	machines := map[string]*versionsMachineData{}
 	var machineOrder []string
+	// toolchain is a split-by key, so each Env names one toolchain and
+	// one machine.
+	type envInfo struct {
+		tc, mk string
+		env    []KeyValue
+	}
+	envs := map[benchproc.Key]envInfo{}
 	for i := range ds.Observations {
 		o := &ds.Observations[i]
-		tc := o.ConfigValue(toolchainKey)
-		env := envWithout(o.Env, toolchainKey)
-		mk := envString(env)
+		ei, ok := envs[o.Env]
+		if !ok {
+			ei.env = envWithout(o.Env, toolchainKey)
+			ei.tc, ei.mk = o.ConfigValue(toolchainKey), envString(ei.env)
+			envs[o.Env] = ei
+		}
+		tc, env, mk := ei.tc, ei.env, ei.mk
 		md := machines[mk]
 		if md == nil {
 			md = &versionsMachineData{env: env, seen: map[benchproc.Key]bool{}}
@@ -264,10 +275,14 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 	}
 	// The core analysis holds each toolchain's speedups, one run per
 	// machine and toolchain.
-	runs := map[[2]string]*Run{}
+	runs := map[[2]string]runCases{}
 	for i := range rep.Runs {
 		r := &rep.Runs[i]
-		runs[[2]string{envString(envWithoutKV(r.Env, toolchainKey)), envValue(r.Env, toolchainKey)}] = r
+		rc := runCases{}
+		for ci := range r.Cases {
+			rc[r.Cases[ci].FullName()] = &r.Cases[ci]
+		}
+		runs[[2]string{envString(envWithoutKV(r.Env, toolchainKey)), envValue(r.Env, toolchainKey)}] = rc
 	}
 
 	for mi, mk := range machineOrder {
@@ -308,7 +323,7 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 
 // compareCase compares one case of one machine across toolchains; the
 // first toolchain is the baseline.
-func compareCase(ds *Dataset, rep *Report, samples map[versionsSampleKey][]float64, keys []versionsSampleKey, runs map[[2]string]*Run, mk string, toolchains []string, ck benchproc.Key) VersionsCase {
+func compareCase(ds *Dataset, rep *Report, samples map[versionsSampleKey][]float64, keys []versionsSampleKey, runs map[[2]string]runCases, mk string, toolchains []string, ck benchproc.Key) VersionsCase {
 	vc := VersionsCase{
 		Name:    ck.Get(ds.nameField),
 		Params:  strings.TrimPrefix(ck.Get(ds.paramsField), "*"),
@@ -368,7 +383,7 @@ func compareCase(ds *Dataset, rep *Report, samples map[versionsSampleKey][]float
 		vc.Changes = append(vc.Changes, ch)
 	}
 	for _, tc := range toolchains {
-		if c := runCase(runs[[2]string{mk, tc}], vc.Name, vc.Params); c != nil {
+		if c := runs[[2]string{mk, tc}][vc.FullName()]; c != nil {
 			vc.Curves = append(vc.Curves, curvesOf(tc, c, vc.Unit))
 		}
 	}
@@ -403,18 +418,8 @@ func estimate(s *benchmath.Sample, confidence float64) Estimate {
 	return e
 }
 
-// runCase finds a case of a run by name.
-func runCase(run *Run, name, params string) *Case {
-	if run == nil {
-		return nil
-	}
-	for i := range run.Cases {
-		if run.Cases[i].Name == name && run.Cases[i].Params == params {
-			return &run.Cases[i]
-		}
-	}
-	return nil
-}
+// runCases indexes the cases of one run by their full name.
+type runCases map[string]*Case
 
 // curvesOf returns one toolchain's speedup curves of a case.
 func curvesOf(tc string, c *Case, unit string) ToolchainCurves {
@@ -454,9 +459,9 @@ func reference(c *Case) string {
 // largest core count both toolchains ran it at, preferring core counts that
 // are not oversubscribed, since efficiency past the CPU count measures the
 // machine rather than the code.
-func efficiencyChanges(baseRun, newRun *Run, vc VersionsCase) []EfficiencyChange {
+func efficiencyChanges(baseRun, newRun runCases, vc VersionsCase) []EfficiencyChange {
 	out := []EfficiencyChange{}
-	bc, nc := runCase(baseRun, vc.Name, vc.Params), runCase(newRun, vc.Name, vc.Params)
+	bc, nc := baseRun[vc.FullName()], newRun[vc.FullName()]
 	if bc == nil || nc == nil {
 		return out
 	}
