@@ -263,3 +263,38 @@ func TestHistoryMachines(t *testing.T) {
 		t.Errorf("lines (-want +got):\n%s", diff)
 	}
 }
+
+// TestHistoryEscapes checks that hostile dates, commits and file names
+// reach the history's page and Markdown only as text.
+func TestHistoryEscapes(t *testing.T) {
+	const evil = `<img src=x onerror="window.__pwned=11">`
+	var b strings.Builder
+	fmt.Fprintf(&b, "toolchain: go1 %s\ndate: %s\ncommit: %s\n", evil, evil, evil)
+	for i := range 6 {
+		fmt.Fprintf(&b, "BenchmarkX/model=serial\t10\t%d ns/op\n", 100+i)
+	}
+	rep, err := analyzeWith(t, report.ReadOptions{}, []report.Input{{Name: evil + ".txt", R: strings.NewReader(b.String())}}, report.HistoryAnalyzer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var html, md bytes.Buffer
+	page := report.PageOptions{Sections: []report.Section{report.HistorySection{}}}
+	if err := report.WriteHTML(&html, rep, page); err != nil {
+		t.Fatal(err)
+	}
+	if err := report.WriteMarkdown(&md, rep, page); err != nil {
+		t.Fatal(err)
+	}
+	body, _, _ := strings.Cut(html.String(), `<script type="application/json"`)
+	for _, out := range []struct{ name, text string }{{"page", body}, {"Markdown", md.String()}} {
+		if i := strings.Index(out.text, "<img"); i >= 0 {
+			t.Errorf("the %s has markup from the results: %q", out.name, out.text[max(0, i-80):i+40])
+		}
+	}
+	if !strings.Contains(body, `<td class="l"><code>&lt;img src=x onerror=&#34;window.__pwned=11&#34;&gt;.txt</code></td>`) {
+		t.Error("page lacks the escaped file name in the runs table")
+	}
+	if !strings.Contains(html.String(), `"data":["\u003cimg src=x onerror=\"window.__pwned=11\"\u003e"]`) {
+		t.Error("chart data lacks the JSON-escaped run label")
+	}
+}
