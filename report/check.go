@@ -88,11 +88,12 @@ type checkRun struct {
 // whose parallel efficiency at the largest core count in the new results
 // is below it.
 //
-// When each side holds one run (one toolchain on one machine, ...), the two
-// runs are compared whatever their keys, so that a new toolchain or a new
-// machine can be checked against an old baseline. When a side holds
-// several, runs are paired by equal split-by keys. Check fails when no
-// benchmark is found on both sides.
+// Each run of the new results (one toolchain on one machine, ...) is
+// compared with the baseline run that has the same split-by keys or, when
+// there is none and the baseline holds a single run, with that run, so
+// that a new toolchain or a new machine can be checked against an old
+// baseline. Check fails when a new run has no baseline run to compare
+// with, or when no benchmark is found on both sides.
 func Check(base, cur *Dataset, opts CheckOptions) (*CheckResult, error) {
 	if opts.MaxSlowdown < 0 {
 		return nil, fmt.Errorf("max slowdown %v is negative", opts.MaxSlowdown)
@@ -113,19 +114,20 @@ func Check(base, cur *Dataset, opts CheckOptions) (*CheckResult, error) {
 	baseRuns, curRuns := checkRuns(base), checkRuns(cur)
 	type pair struct{ base, cur *checkRun }
 	var pairs []pair
-	if len(baseRuns) == 1 && len(curRuns) == 1 {
-		pairs = append(pairs, pair{baseRuns[0], curRuns[0]})
-	} else {
-		for _, c := range curRuns {
-			for _, b := range baseRuns {
-				if b.label == c.label {
-					pairs = append(pairs, pair{b, c})
-				}
+	for _, c := range curRuns {
+		var match *checkRun
+		for _, b := range baseRuns {
+			if b.label == c.label {
+				match = b
 			}
 		}
-		if len(pairs) == 0 {
-			return nil, fmt.Errorf("no run of the new results has the keys of a baseline run (baseline: %s; new: %s)", runLabels(baseRuns), runLabels(curRuns))
+		if match == nil && len(baseRuns) == 1 {
+			match = baseRuns[0]
 		}
+		if match == nil {
+			return nil, fmt.Errorf("new run %s has no baseline run with the same keys, and the baseline has %d runs (%s): give a baseline of one run, or filter", cmp.Or(c.label, "(no keys)"), len(baseRuns), runLabels(baseRuns))
+		}
+		pairs = append(pairs, pair{match, c})
 	}
 	res := &CheckResult{Offenders: []Offender{}}
 	for _, p := range pairs {
@@ -170,6 +172,7 @@ func Check(base, cur *Dataset, opts CheckOptions) (*CheckResult, error) {
 				res.OnlyBase++
 			}
 		}
+
 	}
 	if res.Compared == 0 {
 		return nil, fmt.Errorf("no benchmark is in both the baseline and the new results (baseline has %s; new has %s)", someNames(baseRuns), someNames(curRuns))
