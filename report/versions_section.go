@@ -195,7 +195,7 @@ func versionsChart(vc *VersionsCase) (Chart, bool) {
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: maxProcs, MinInterval: 1}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "speedup", Min: 0}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll", ItemWidth: 24}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "plain", ItemWidth: 24}),
 	)
 	var names []string
 	for ti, tc := range vc.Curves {
