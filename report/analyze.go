@@ -49,10 +49,27 @@ type sampleKey struct {
 
 // group accumulates the measurements of one sample.
 type group struct {
-	values  []float64
-	file    string
-	line    int
-	results int // result lines of this case, model and procs (for units)
+	values []float64
+	file   string
+	line   int
+}
+
+// pointKey identifies the result lines of one case, model and core count.
+type pointKey struct {
+	caseKey benchproc.Key
+	model   string
+	procs   int
+}
+
+// pointData accumulates the result lines of one case, model and core count:
+// how many there are and the group of each unit they report, in the order
+// the units were first seen. The lines of one benchmark name follow each
+// other in a results file and report the same units in the same order, so
+// most lines find their groups here by position, with no map lookup.
+type pointData struct {
+	lines  int
+	units  []string
+	groups []*group
 }
 
 // runData accumulates one run.
@@ -63,10 +80,74 @@ type runData struct {
 	groups map[sampleKey]*group
 	// samples lists each case's sample keys in the order first seen.
 	samples map[benchproc.Key][]sampleKey
-	// lines counts the result lines per case, model and procs.
-	lines map[sampleKey]int
-	ncpu  string
-	ncpuK string
+	// points holds the result lines per case, model and procs.
+	points map[pointKey]*pointData
+	ncpu   string
+	ncpuK  string
+	// ncpuTried is the configuration last searched for the CPU count, so
+	// that a run without one searches once per configuration, not once
+	// per result.
+	ncpuTried   benchproc.Key
+	ncpuTriedOK bool
+}
+
+// add records one observation in the run.
+func (rd *runData) add(o *Observation, pd *pointData) {
+	pd.lines++
+	for j := range o.Values {
+		v := &o.Values[j]
+		var g *group
+		if j < len(pd.units) && pd.units[j] == v.Unit {
+			g = pd.groups[j]
+		} else {
+			for i, u := range pd.units {
+				if u == v.Unit {
+					g = pd.groups[i]
+					break
+				}
+			}
+		}
+		if g == nil {
+			k := sampleKey{o.Case, o.Model, o.Procs, v.Unit}
+			g = &group{file: o.File, line: o.Line}
+			rd.groups[k] = g
+			rd.samples[o.Case] = append(rd.samples[o.Case], k)
+			pd.units = append(pd.units, v.Unit)
+			pd.groups = append(pd.groups, g)
+		}
+		g.values = append(g.values, v.Value)
+	}
+}
+
+// point returns the data of o's case, model and procs, creating it (and
+// recording a new case) on first sight.
+func (rd *runData) point(o *Observation) *pointData {
+	pk := pointKey{o.Case, o.Model, o.Procs}
+	if pd := rd.points[pk]; pd != nil {
+		return pd
+	}
+	if !rd.seen[o.Case] {
+		rd.seen[o.Case] = true
+		rd.cases = append(rd.cases, o.Case)
+	}
+	pd := &pointData{}
+	rd.points[pk] = pd
+	return pd
+}
+
+// findNCPU looks for the CPU count in o's configuration, once per
+// configuration, until it is found.
+func (rd *runData) findNCPU(o *Observation) {
+	if rd.ncpu != "" || (rd.ncpuTriedOK && rd.ncpuTried == o.Config) {
+		return
+	}
+	rd.ncpuTried, rd.ncpuTriedOK = o.Config, true
+	for _, k := range []string{"ncpu", "gomaxprocs-default"} {
+		if v := o.ConfigValue(k); v != "" {
+			rd.ncpu, rd.ncpuK = v, k
+			return
+		}
+	}
 }
 
 // Analyze summarises a dataset into a [Report]. It fails only when an
@@ -94,37 +175,29 @@ func Analyze(ds *Dataset, opts AnalyzeOptions) (*Report, error) {
 
 	runs := map[benchproc.Key]*runData{}
 	var envs []benchproc.Key
+	// Consecutive observations mostly share their run and their case,
+	// model and procs: remember the last ones.
+	var (
+		rd     *runData
+		pd     *pointData
+		lastPK pointKey
+	)
 	for i := range ds.Observations {
 		o := &ds.Observations[i]
-		rd := runs[o.Env]
-		if rd == nil {
-			rd = &runData{env: o.Env, seen: map[benchproc.Key]bool{}, groups: map[sampleKey]*group{}, samples: map[benchproc.Key][]sampleKey{}, lines: map[sampleKey]int{}}
-			runs[o.Env] = rd
-			envs = append(envs, o.Env)
-		}
-		if !rd.seen[o.Case] {
-			rd.seen[o.Case] = true
-			rd.cases = append(rd.cases, o.Case)
-		}
-		if rd.ncpu == "" {
-			for _, k := range []string{"ncpu", "gomaxprocs-default"} {
-				if v := o.ConfigValue(k); v != "" {
-					rd.ncpu, rd.ncpuK = v, k
-					break
-				}
+		if rd == nil || rd.env != o.Env {
+			rd = runs[o.Env]
+			if rd == nil {
+				rd = &runData{env: o.Env, seen: map[benchproc.Key]bool{}, groups: map[sampleKey]*group{}, samples: map[benchproc.Key][]sampleKey{}, points: map[pointKey]*pointData{}}
+				runs[o.Env] = rd
+				envs = append(envs, o.Env)
 			}
+			pd = nil
 		}
-		rd.lines[sampleKey{caseKey: o.Case, model: o.Model, procs: o.Procs}]++
-		for _, v := range o.Values {
-			k := sampleKey{o.Case, o.Model, o.Procs, v.Unit}
-			g := rd.groups[k]
-			if g == nil {
-				g = &group{file: o.File, line: o.Line}
-				rd.groups[k] = g
-				rd.samples[o.Case] = append(rd.samples[o.Case], k)
-			}
-			g.values = append(g.values, v.Value)
+		rd.findNCPU(o)
+		if pk := (pointKey{o.Case, o.Model, o.Procs}); pd == nil || pk != lastPK {
+			pd, lastPK = rd.point(o), pk
 		}
+		rd.add(o, pd)
 	}
 	if len(envs) > 0 && !envs[0].IsZero() {
 		benchproc.SortKeys(envs)
@@ -240,7 +313,9 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 		}
 		warnings = append(warnings, Warning{Kind: "baseline", Msg: msg})
 	}
-	for _, unit := range sortedKeys(units, compareUnits) {
+	unitList := sortedKeys(units, compareUnits)
+	checkedUnit := t0(units, unitList)
+	for _, unit := range unitList {
 		t := UnitTable{Unit: unit, HigherIsBetter: higherIsBetter(ds, unit)}
 		assumption := ds.Units.GetAssumption(unit)
 		var base *benchmath.Sample
@@ -260,12 +335,11 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 				}
 				s := benchmath.NewSample(g.values, &benchmath.DefaultThresholds)
 				sum := assumption.Summary(s, confidence)
-				label := c.Name + modelPart(m) + c.Params + procsSuffix(p)
-				if lines := rd.lines[sampleKey{caseKey: ck, model: m, procs: p}]; len(g.values) != lines {
-					warnings = append(warnings, Warning{File: g.file, Line: g.line, Kind: "units", Msg: fmt.Sprintf("%s%s: %s is reported by %d of its %d result lines", runLabel, label, unit, len(g.values), lines)})
+				if lines := rd.points[pointKey{ck, m, p}].lines; len(g.values) != lines {
+					warnings = append(warnings, Warning{File: g.file, Line: g.line, Kind: "units", Msg: fmt.Sprintf("%s%s: %s is reported by %d of its %d result lines", runLabel, pointLabel(c, m, p), unit, len(g.values), lines)})
 				}
-				if len(g.values) < minSamples && unit == t0(c, units) {
-					warnings = append(warnings, Warning{File: g.file, Line: g.line, Kind: "samples", Msg: fmt.Sprintf("%s%s: only %d sample(s); need >= %d for a %v%% interval (run with -count %d or more)", runLabel, label, len(g.values), minSamples, confidence*100, minSamples)})
+				if len(g.values) < minSamples && unit == checkedUnit {
+					warnings = append(warnings, Warning{File: g.file, Line: g.line, Kind: "samples", Msg: fmt.Sprintf("%s%s: only %d sample(s); need >= %d for a %v%% interval (run with -count %d or more)", runLabel, pointLabel(c, m, p), len(g.values), minSamples, confidence*100, minSamples)})
 				}
 				pt := Point{Procs: p, N: len(g.values), Median: sum.Center}
 				if finite(sum.Lo) && finite(sum.Hi) {
@@ -288,7 +362,11 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 						pt.Efficiency = ptr(pt.VsBaseline.Value / float64(p))
 					}
 				}
-				if self != nil && !isAllocUnit(unit) {
+				if self != nil && self == base && pt.VsBaseline != nil && !isAllocUnit(unit) {
+					// The baseline model against its own 1-core result is
+					// the same comparison as against the baseline.
+					pt.VsSelf, pt.SelfEfficiency = pt.VsBaseline, pt.Efficiency
+				} else if self != nil && !isAllocUnit(unit) {
 					pt.VsSelf = speedup(assumption, self, selfSum, s, sum, t.HigherIsBetter)
 					if pt.VsSelf != nil {
 						pt.SelfEfficiency = ptr(pt.VsSelf.Value / float64(p))
@@ -306,12 +384,17 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 }
 
 // t0 returns the unit whose sample counts are checked: time per operation
-// when the case has it, else the first unit.
-func t0(c Case, units map[string]bool) string {
+// when the case has it, else the first unit of sorted.
+func t0(units map[string]bool, sorted []string) string {
 	if units["sec/op"] {
 		return "sec/op"
 	}
-	return sortedKeys(units, compareUnits)[0]
+	return sorted[0]
+}
+
+// pointLabel names one point of a case in warnings, as its benchmark name.
+func pointLabel(c Case, model string, procs int) string {
+	return c.Name + modelPart(model) + c.Params + procsSuffix(procs)
 }
 
 // speedup compares sample s against reference ref; nil when a median is not
