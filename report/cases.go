@@ -100,31 +100,56 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 			b.WriteString(`<th>speedup vs ` + esc(rep.Baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th>`)
 		}
 		b.WriteString(`<th class="l">note</th></tr>` + "\n")
-		for _, r := range tableRows(t) {
-			if r.Over {
-				b.WriteString(`<tr class="over">`)
-			} else {
-				b.WriteString("<tr>")
+		for _, m := range t.Models {
+			model := esc(seriesName(m.Model))
+			for i := range m.Points {
+				writeRow(&b, model, t.Unit, &m.Points[i], speedups)
 			}
-			b.WriteString(`<td class="l">` + esc(r.Model) + "</td><td>" + esc(r.Procs) + "</td><td>" + esc(r.Median) + "</td><td>" + esc(r.Range) + "</td><td>" + esc(r.N) + "</td>")
-			if speedups {
-				if r.Significant {
-					b.WriteString("<td>")
-				} else {
-					b.WriteString(`<td class="ns">`)
-				}
-				b.WriteString(esc(r.VsBaseline) + "</td><td>" + esc(r.Efficiency) + "</td><td>" + esc(r.VsSelf) + "</td>")
-			}
-			b.WriteString(`<td class="l">`)
-			if r.Over {
-				b.WriteString(`<span class="badge">oversubscribed</span>`)
-			}
-			b.WriteString("</td></tr>\n")
 		}
 		b.WriteString("</table>\n")
 	}
 	b.WriteString("</section>\n")
 	return b.String(), charts
+}
+
+// writeRow writes one table row of a point; model is already escaped. Each
+// cell is written straight into b, with no row value in between: a large
+// report has tens of thousands of rows.
+func writeRow(b *strings.Builder, model, unit string, p *Point, speedups bool) {
+	if p.Oversubscribed {
+		b.WriteString(`<tr class="over">`)
+	} else {
+		b.WriteString("<tr>")
+	}
+	b.WriteString(`<td class="l">`)
+	b.WriteString(model)
+	b.WriteString("</td><td>")
+	b.WriteString(strconv.Itoa(p.Procs))
+	b.WriteString("</td><td>")
+	b.WriteString(esc(formatValue(p.Median, unit)))
+	b.WriteString("</td><td>")
+	b.WriteString(esc(formatRange(*p)))
+	b.WriteString("</td><td>")
+	b.WriteString(strconv.Itoa(p.N))
+	b.WriteString("</td>")
+	if speedups {
+		if p.VsBaseline == nil || p.VsBaseline.Significant || p.VsBaseline.Reference {
+			b.WriteString("<td>")
+		} else {
+			b.WriteString(`<td class="ns">`)
+		}
+		b.WriteString(esc(formatRatio(p.VsBaseline)))
+		b.WriteString("</td><td>")
+		b.WriteString(esc(formatFraction(p.Efficiency)))
+		b.WriteString("</td><td>")
+		b.WriteString(esc(formatRatio(p.VsSelf)))
+		b.WriteString("</td>")
+	}
+	b.WriteString(`<td class="l">`)
+	if p.Oversubscribed {
+		b.WriteString(`<span class="badge">oversubscribed</span>`)
+	}
+	b.WriteString("</td></tr>\n")
 }
 
 func better(t UnitTable) string {

@@ -223,7 +223,13 @@ type projector struct {
 	lastConfig             []benchfmt.Config
 	env, config            benchproc.Key
 	haveConfig             bool
+	// values is the free end of the block the observations' values are
+	// stored in.
+	values []benchfmt.Value
 }
+
+// valueBlock is the number of values allocated at once for observations.
+const valueBlock = 4096
 
 // nameKeys are the projections of one benchmark name.
 type nameKeys struct {
@@ -269,12 +275,20 @@ func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Obser
 		}
 		procs = n
 	}
-	values := make([]benchfmt.Value, 0, len(rec.Values))
+	// The values of every observation share large blocks rather than each
+	// having its own small allocation; each observation's slice is capped
+	// at its length, so an append to it copies rather than overwriting its
+	// neighbour.
+	if cap(p.values)-len(p.values) < len(rec.Values) {
+		p.values = make([]benchfmt.Value, 0, max(valueBlock, len(rec.Values)))
+	}
+	start := len(p.values)
 	for i, v := range rec.Values {
 		if match.Test(i) {
-			values = append(values, v)
+			p.values = append(p.values, v)
 		}
 	}
+	values := p.values[start:len(p.values):len(p.values)]
 	if len(values) == 0 {
 		return Observation{}, false
 	}
