@@ -3,6 +3,7 @@ package report_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
 )
@@ -135,4 +138,61 @@ func BenchmarkReport(b *testing.B) {
 	b.Run(fmt.Sprintf("lines=%d/tool=benchstat", benchLines), func(b *testing.B) {
 		run(b, benchstat, input)
 	})
+}
+
+// TestWriteJSONIsEncodingJSON checks that WriteJSON, which encodes the
+// cases in parallel and splices them in, writes the bytes encoding/json
+// writes for the whole report: on the recorded results read together
+// (several runs, the Go versions data), and on reports whose strings and
+// extensions hold the token the cases are spliced at.
+func TestWriteJSONIsEncodingJSON(t *testing.T) {
+	var inputs []report.Input
+	for _, name := range goldenInputs(t) {
+		inputs = append(inputs, report.Input{Name: name, R: bytes.NewReader(readRepoFile(t, name))})
+	}
+	ds, err := report.Read(inputs, report.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: []report.Analyzer{report.VersionsAnalyzer{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recorded.Runs) < 2 || len(recorded.Extensions) == 0 {
+		t.Fatalf("the recorded results give %d runs and %d extensions; want several runs and an extension", len(recorded.Runs), len(recorded.Extensions))
+	}
+	const token = `"cases":null`
+	for _, tc := range []struct {
+		name string
+		rep  *report.Report
+	}{
+		{"recorded", recorded},
+		{"empty", &report.Report{}},
+		{"token in strings and extensions", &report.Report{
+			Inputs: []report.InputSummary{{File: token}},
+			Config: []report.ConfigEntry{{Key: token, Values: []string{token}}},
+			Runs: []report.Run{
+				{ID: token, Env: []report.KeyValue{{Key: token, Value: token}}},
+				{ID: "r2", Cases: []report.Case{}},
+				{ID: "r3", NCPUSource: token, Cases: []report.Case{{ID: token, Name: token, Params: token}, {ID: "c2"}}},
+			},
+			Extensions: map[string]any{"cases": nil, "x": map[string]any{"cases": nil}},
+			Warnings:   []report.Warning{{Kind: token, Msg: token}},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := json.Marshal(tc.rep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, '\n')
+			var got bytes.Buffer
+			if err := report.WriteJSON(&got, tc.rep); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(want), got.String()); diff != "" {
+				t.Errorf("WriteJSON differs from encoding/json (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
@@ -294,9 +295,70 @@ func mdCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
 // WriteJSON writes rep as compact JSON, the form of report.json. (Indenting
 // would double the size and the time of a large report; jq or json.Indent
 // make it readable.)
+//
+// The output is what encoding/json writes for rep, followed by a newline,
+// but the cases, nearly all of a large report, are encoded in parallel: the
+// report is encoded without them, and each run's "cases":null is replaced
+// by its encoded cases. No string can hold that token: encoding/json
+// escapes the quotes inside strings, and the runs come before the fields
+// that hold other analyses' data.
 func WriteJSON(w io.Writer, rep *Report) error {
-	enc := json.NewEncoder(w)
-	if err := enc.Encode(rep); err != nil {
+	var jobs []*Case
+	for ri := range rep.Runs {
+		for ci := range rep.Runs[ri].Cases {
+			jobs = append(jobs, &rep.Runs[ri].Cases[ci])
+		}
+	}
+	parts := make([][]byte, len(jobs))
+	errs := make([]error, len(jobs))
+	parallelFor(len(jobs), func(i int) {
+		parts[i], errs[i] = json.Marshal(jobs[i])
+	})
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("encoding report: case %s: %w", jobs[i].ID, err)
+		}
+	}
+	shell := *rep
+	if rep.Runs != nil {
+		shell.Runs = make([]Run, len(rep.Runs))
+	}
+	for i, run := range rep.Runs {
+		run.Cases = nil
+		shell.Runs[i] = run
+	}
+	head, err := json.Marshal(&shell)
+	if err != nil {
+		return fmt.Errorf("encoding report: %w", err)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	token := []byte(`"cases":null`)
+	rest := head
+	next := 0
+	for _, run := range rep.Runs {
+		i := bytes.Index(rest, token)
+		if i < 0 {
+			return fmt.Errorf("encoding report: run %s: no cases field in its encoding", run.ID)
+		}
+		bw.Write(rest[:i+len(token)-len("null")])
+		rest = rest[i+len(token):]
+		if run.Cases == nil {
+			bw.WriteString("null")
+			continue
+		}
+		bw.WriteByte('[')
+		for ci := range run.Cases {
+			if ci > 0 {
+				bw.WriteByte(',')
+			}
+			bw.Write(parts[next])
+			next++
+		}
+		bw.WriteByte(']')
+	}
+	bw.Write(rest)
+	bw.WriteByte('\n')
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("encoding report: %w", err)
 	}
 	return nil
