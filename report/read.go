@@ -152,6 +152,11 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 		names:      map[string]nameKeys{},
 		cfg:        cfg,
 	}
+	// The observations are collected in blocks and copied once into a
+	// slice of the right length, rather than grown by append: a large file
+	// has hundreds of thousands of them.
+	var blocks [][]Observation
+	block := make([]Observation, 0, 1024)
 	reader := new(benchfmt.Reader)
 	for _, in := range inputs {
 		reader.Reset(in.R, in.Name)
@@ -177,7 +182,11 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 					continue
 				}
 				summary.Results++
-				ds.Observations = append(ds.Observations, obs)
+				if len(block) == cap(block) {
+					blocks = append(blocks, block)
+					block = make([]Observation, 0, min(2*cap(block), maxObservationBlock))
+				}
+				block = append(block, obs)
 			}
 		}
 		if err := reader.Err(); err != nil {
@@ -190,6 +199,17 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 			ds.Warnings = append(ds.Warnings, Warning{File: in.Name, Kind: "empty", Msg: fmt.Sprintf("none of its %d benchmark results pass the filter", lines)})
 		}
 		ds.Inputs = append(ds.Inputs, summary)
+	}
+	blocks = append(blocks, block)
+	n := 0
+	for _, b := range blocks {
+		n += len(b)
+	}
+	if n > 0 {
+		ds.Observations = make([]Observation, 0, n)
+		for _, b := range blocks {
+			ds.Observations = append(ds.Observations, b...)
+		}
 	}
 	ds.Units = reader.Units()
 	ds.Config = cfg.entries()
@@ -227,6 +247,10 @@ type projector struct {
 	// stored in.
 	values []benchfmt.Value
 }
+
+// maxObservationBlock is the largest number of observations Read collects
+// in one block.
+const maxObservationBlock = 64 << 10
 
 // valueBlock is the number of values allocated at once for observations.
 const valueBlock = 4096
