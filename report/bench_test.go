@@ -196,3 +196,39 @@ func TestWriteJSONIsEncodingJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestReadConfigAcrossInputs checks that Read, which skips comparing the
+// configuration of a result on the line right after the last one, sees the
+// configuration of each input even when two inputs share a name and a
+// result of the second is on the line after the first's last result.
+func TestReadConfigAcrossInputs(t *testing.T) {
+	inputs := []report.Input{
+		{Name: "same.txt", R: strings.NewReader("toolchain: go1.26.8\nBenchmarkX/model=serial 1 1 ns/op\n")},
+		{Name: "same.txt", R: strings.NewReader("goos: linux\ntoolchain: go1.27.3\nBenchmarkX/model=serial 1 2 ns/op\n")},
+		{Name: "other.txt", R: strings.NewReader("BenchmarkX/model=serial 1 3 ns/op\ntoolchain: go1.28.0\nBenchmarkX/model=serial 1 4 ns/op\nBenchmarkX/model=serial 1 5 ns/op\n")},
+	}
+	ds, err := report.Read(inputs, report.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type obs struct {
+		File      string
+		Line      int
+		Toolchain string
+	}
+	var got []obs
+	for i := range ds.Observations {
+		o := &ds.Observations[i]
+		got = append(got, obs{o.File, o.Line, o.ConfigValue("toolchain")})
+	}
+	want := []obs{
+		{"same.txt", 2, "go1.26.8"},
+		{"same.txt", 3, "go1.27.3"},
+		{"other.txt", 1, ""},
+		{"other.txt", 3, "go1.28.0"},
+		{"other.txt", 4, "go1.28.0"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("observations (-want +got):\n%s", diff)
+	}
+}

@@ -160,6 +160,8 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 	reader := new(benchfmt.Reader)
 	for _, in := range inputs {
 		reader.Reset(in.R, in.Name)
+		// Line numbers start again: no result follows the last one.
+		proj.lastLine = -2
 		summary := InputSummary{File: in.Name}
 		lines := 0
 		for reader.Scan() {
@@ -243,6 +245,10 @@ type projector struct {
 	lastConfig             []benchfmt.Config
 	env, config            benchproc.Key
 	haveConfig             bool
+	// lastFile and lastLine locate the last result whose configuration
+	// was checked.
+	lastFile string
+	lastLine int
 	// values is the free end of the block the observations' values are
 	// stored in.
 	values []benchfmt.Value
@@ -263,7 +269,15 @@ type nameKeys struct {
 }
 
 // sameConfig reports whether r's configuration equals the last one seen.
+// A result on the line right after the last one has the same configuration
+// without comparing: only a configuration line changes it.
 func (p *projector) sameConfig(r *benchfmt.Result) bool {
+	file, line := r.Pos()
+	follows := p.haveConfig && file == p.lastFile && line == p.lastLine+1
+	p.lastFile, p.lastLine = file, line
+	if follows {
+		return true
+	}
 	if !p.haveConfig || len(r.Config) != len(p.lastConfig) {
 		return false
 	}
