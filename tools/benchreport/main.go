@@ -47,6 +47,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -54,12 +55,24 @@ import (
 )
 
 func main() {
+	// The data read stays live until the report is written, so with the
+	// default GOGC the collector marks it again and again; a larger heap
+	// goal between collections saves about a fifth of the CPU time on a
+	// large results file, for a third more peak memory. GOGC set in the
+	// environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	err := run(os.Args[1:], os.Stdout, os.Stderr)
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 	}
 	os.Exit(exitCode(err))
 }
+
+// gcPercent is the garbage collector's heap growth target when GOGC is
+// not set.
+const gcPercent = 400
 
 // exitCode maps run's error to the exit status: 0 on success, 2 for a usage
 // error (including -h and an unknown flag), 1 for any other error.
