@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +181,22 @@ func TestWriteJSONIsEncodingJSON(t *testing.T) {
 			Extensions: map[string]any{"cases": nil, "x": map[string]any{"cases": nil}},
 			Warnings:   []report.Warning{{Kind: token, Msg: token}},
 		}},
+		{"strings to escape", &report.Report{Runs: []report.Run{{ID: "r1", Cases: []report.Case{{
+			ID: "c1", Name: "<script>&\"\\\n\t\b\f\x01\x7f\xff\u2028\u2029é", Params: "/k=\"v\"",
+			Units: []report.UnitTable{{Unit: "a<b>/op", Models: []report.ModelSeries{{Model: "m&n", Points: []report.Point{{}}}}}},
+		}}}}}},
+		{"floats and nils", &report.Report{Runs: []report.Run{{ID: "r1", Cases: []report.Case{{
+			ID: "c1", Procs: []int{}, Units: []report.UnitTable{
+				{Unit: "sec/op"},
+				{Unit: "x", Models: []report.ModelSeries{{Model: "m"}, {Model: "n", Points: []report.Point{
+					{Procs: 1, N: 6, Median: 1.5e-9, Lo: ptr(1e-7), Hi: ptr(2e21), Oversubscribed: true,
+						VsBaseline:     &report.Ratio{Value: 1, P: 1, Reference: true},
+						VsSelf:         &report.Ratio{Value: 0.000001, Lo: ptr(-0.0), Hi: ptr(1e20), P: 0.002, Significant: true},
+						Efficiency:     ptr(123456789.125),
+						SelfEfficiency: ptr(-3e-300)},
+				}}}},
+			},
+		}}}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, err := json.Marshal(tc.rep)
@@ -232,3 +250,51 @@ func TestReadConfigAcrossInputs(t *testing.T) {
 		t.Errorf("observations (-want +got):\n%s", diff)
 	}
 }
+
+// TestCaseJSONFields pins the fields and json tags of the types WriteJSON
+// encodes by hand (a case and everything in it): a field added, renamed or
+// retagged there must be added to the encoder in page.go too, and then
+// here.
+func TestCaseJSONFields(t *testing.T) {
+	want := map[string][]string{
+		"Case":        {`ID json:"id"`, `Name json:"name"`, `Params json:"params"`, `HasBaseline json:"hasBaseline"`, `Procs json:"procs"`, `Units json:"units"`},
+		"UnitTable":   {`Unit json:"unit"`, `HigherIsBetter json:"higherIsBetter"`, `Models json:"models"`},
+		"ModelSeries": {`Model json:"model"`, `Points json:"points"`},
+		"Point": {`Procs json:"procs"`, `Oversubscribed json:"oversubscribed,omitempty"`, `N json:"n"`, `Median json:"median"`, `Lo json:"lo"`, `Hi json:"hi"`,
+			`VsBaseline json:"vsBaseline,omitempty"`, `VsSelf json:"vsSelf,omitempty"`, `Efficiency json:"efficiency,omitempty"`, `SelfEfficiency json:"selfEfficiency,omitempty"`},
+		"Ratio": {`Value json:"value"`, `Lo json:"lo"`, `Hi json:"hi"`, `P json:"p"`, `Significant json:"significant"`, `Reference json:"reference,omitempty"`},
+	}
+	got := map[string][]string{}
+	for _, v := range []any{report.Case{}, report.UnitTable{}, report.ModelSeries{}, report.Point{}, report.Ratio{}} {
+		typ := reflect.TypeOf(v)
+		fields := []string{}
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			fields = append(fields, f.Name+" "+string(f.Tag))
+		}
+		got[typ.Name()] = fields
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fields of the hand-encoded types (-want +got):\n%s", diff)
+	}
+}
+
+// TestWriteJSONNonFinite checks that WriteJSON, like encoding/json, fails
+// on a value JSON cannot hold and writes nothing.
+func TestWriteJSONNonFinite(t *testing.T) {
+	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		rep := &report.Report{Runs: []report.Run{{ID: "r1", Cases: []report.Case{{ID: "c1", Units: []report.UnitTable{{
+			Unit: "sec/op", Models: []report.ModelSeries{{Model: "serial", Points: []report.Point{{Procs: 1, Median: f}}}},
+		}}}}}}}
+		if _, err := json.Marshal(rep); err == nil {
+			t.Fatalf("encoding/json encodes %v", f)
+		}
+		var b bytes.Buffer
+		err := report.WriteJSON(&b, rep)
+		if err == nil || b.Len() > 0 {
+			t.Errorf("WriteJSON with a median of %v: error %v, %d bytes written; want an error and nothing", f, err, b.Len())
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 )
 
@@ -312,7 +314,7 @@ func WriteJSON(w io.Writer, rep *Report) error {
 	parts := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
 	parallelFor(len(jobs), func(i int) {
-		parts[i], errs[i] = json.Marshal(jobs[i])
+		parts[i], errs[i] = encodeCase(jobs[i])
 	})
 	for i, err := range errs {
 		if err != nil {
@@ -362,4 +364,203 @@ func WriteJSON(w io.Writer, rep *Report) error {
 		return fmt.Errorf("encoding report: %w", err)
 	}
 	return nil
+}
+
+// encodeCase returns what json.Marshal returns for c. The cases are nearly
+// all of a large report.json and encoding/json spends most of its time on
+// their reflective walk, so they are encoded here by hand, field for field
+// in the order and with the omitempty rules of their json tags (a test
+// checks the tags and the bytes against encoding/json). A value that
+// encoding/json rejects (an infinite or NaN float) is left to json.Marshal,
+// so that the error is its own.
+func encodeCase(c *Case) ([]byte, error) {
+	e := caseEncoder{b: make([]byte, 0, 256+512*len(c.Units))}
+	e.encode(c)
+	if e.bad {
+		return json.Marshal(c)
+	}
+	return e.b, nil
+}
+
+// caseEncoder appends the JSON encoding of a [Case] to b; bad is set when
+// a float cannot be encoded.
+type caseEncoder struct {
+	b   []byte
+	bad bool
+}
+
+func (e *caseEncoder) encode(c *Case) {
+	e.b = append(e.b, `{"id":`...)
+	e.str(c.ID)
+	e.b = append(e.b, `,"name":`...)
+	e.str(c.Name)
+	e.b = append(e.b, `,"params":`...)
+	e.str(c.Params)
+	e.b = append(e.b, `,"hasBaseline":`...)
+	e.b = strconv.AppendBool(e.b, c.HasBaseline)
+	e.b = append(e.b, `,"procs":`...)
+	if c.Procs == nil {
+		e.b = append(e.b, "null"...)
+	} else {
+		e.b = append(e.b, '[')
+		for i, p := range c.Procs {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.b = strconv.AppendInt(e.b, int64(p), 10)
+		}
+		e.b = append(e.b, ']')
+	}
+	e.b = append(e.b, `,"units":`...)
+	if c.Units == nil {
+		e.b = append(e.b, "null"...)
+	} else {
+		e.b = append(e.b, '[')
+		for i := range c.Units {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.unit(&c.Units[i])
+		}
+		e.b = append(e.b, ']')
+	}
+	e.b = append(e.b, '}')
+}
+
+func (e *caseEncoder) unit(t *UnitTable) {
+	e.b = append(e.b, `{"unit":`...)
+	e.str(t.Unit)
+	e.b = append(e.b, `,"higherIsBetter":`...)
+	e.b = strconv.AppendBool(e.b, t.HigherIsBetter)
+	e.b = append(e.b, `,"models":`...)
+	if t.Models == nil {
+		e.b = append(e.b, "null"...)
+	} else {
+		e.b = append(e.b, '[')
+		for i := range t.Models {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			m := &t.Models[i]
+			e.b = append(e.b, `{"model":`...)
+			e.str(m.Model)
+			e.b = append(e.b, `,"points":`...)
+			if m.Points == nil {
+				e.b = append(e.b, "null"...)
+			} else {
+				e.b = append(e.b, '[')
+				for j := range m.Points {
+					if j > 0 {
+						e.b = append(e.b, ',')
+					}
+					e.point(&m.Points[j])
+				}
+				e.b = append(e.b, ']')
+			}
+			e.b = append(e.b, '}')
+		}
+		e.b = append(e.b, ']')
+	}
+	e.b = append(e.b, '}')
+}
+
+func (e *caseEncoder) point(p *Point) {
+	e.b = append(e.b, `{"procs":`...)
+	e.b = strconv.AppendInt(e.b, int64(p.Procs), 10)
+	if p.Oversubscribed {
+		e.b = append(e.b, `,"oversubscribed":true`...)
+	}
+	e.b = append(e.b, `,"n":`...)
+	e.b = strconv.AppendInt(e.b, int64(p.N), 10)
+	e.b = append(e.b, `,"median":`...)
+	e.float(p.Median)
+	e.b = append(e.b, `,"lo":`...)
+	e.floatPtr(p.Lo)
+	e.b = append(e.b, `,"hi":`...)
+	e.floatPtr(p.Hi)
+	if p.VsBaseline != nil {
+		e.b = append(e.b, `,"vsBaseline":`...)
+		e.ratio(p.VsBaseline)
+	}
+	if p.VsSelf != nil {
+		e.b = append(e.b, `,"vsSelf":`...)
+		e.ratio(p.VsSelf)
+	}
+	if p.Efficiency != nil {
+		e.b = append(e.b, `,"efficiency":`...)
+		e.float(*p.Efficiency)
+	}
+	if p.SelfEfficiency != nil {
+		e.b = append(e.b, `,"selfEfficiency":`...)
+		e.float(*p.SelfEfficiency)
+	}
+	e.b = append(e.b, '}')
+}
+
+func (e *caseEncoder) ratio(r *Ratio) {
+	e.b = append(e.b, `{"value":`...)
+	e.float(r.Value)
+	e.b = append(e.b, `,"lo":`...)
+	e.floatPtr(r.Lo)
+	e.b = append(e.b, `,"hi":`...)
+	e.floatPtr(r.Hi)
+	e.b = append(e.b, `,"p":`...)
+	e.float(r.P)
+	e.b = append(e.b, `,"significant":`...)
+	e.b = strconv.AppendBool(e.b, r.Significant)
+	if r.Reference {
+		e.b = append(e.b, `,"reference":true`...)
+	}
+	e.b = append(e.b, '}')
+}
+
+func (e *caseEncoder) floatPtr(f *float64) {
+	if f == nil {
+		e.b = append(e.b, "null"...)
+		return
+	}
+	e.float(*f)
+}
+
+// float appends f as encoding/json does: like ES6's number to string
+// conversion, with exponents for very small and very large magnitudes.
+func (e *caseEncoder) float(f float64) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		e.bad = true
+		return
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	e.b = strconv.AppendFloat(e.b, f, format, -1, 64)
+	if format == 'e' {
+		// e-09 becomes e-9.
+		n := len(e.b)
+		if n >= 4 && e.b[n-4] == 'e' && e.b[n-3] == '-' && e.b[n-2] == '0' {
+			e.b[n-2] = e.b[n-1]
+			e.b = e.b[:n-1]
+		}
+	}
+}
+
+// str appends s as a JSON string. Printable ASCII other than the
+// characters encoding/json escapes (", \, <, >, &) is written as it is;
+// any other string is encoded by encoding/json.
+func (e *caseEncoder) str(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			if err != nil {
+				// A string always encodes; keep the report whole.
+				e.bad = true
+				return
+			}
+			e.b = append(e.b, q...)
+			return
+		}
+	}
+	e.b = append(e.b, '"')
+	e.b = append(e.b, s...)
+	e.b = append(e.b, '"')
 }
