@@ -374,7 +374,14 @@ func WriteJSON(w io.Writer, rep *Report) error {
 // encoding/json rejects (an infinite or NaN float) is left to json.Marshal,
 // so that the error is its own.
 func encodeCase(c *Case) ([]byte, error) {
-	e := caseEncoder{b: make([]byte, 0, 256+512*len(c.Units))}
+	points := 0
+	for _, t := range c.Units {
+		for _, m := range t.Models {
+			points += len(m.Points)
+		}
+	}
+	// About 250 bytes a point, with its speedups.
+	e := caseEncoder{b: make([]byte, 0, 256+64*len(c.Units)+256*points)}
 	e.encode(c)
 	if e.bad {
 		return json.Marshal(c)
