@@ -74,10 +74,9 @@ type pointData struct {
 
 // runData accumulates one run.
 type runData struct {
-	env    benchproc.Key
-	cases  []benchproc.Key
-	seen   map[benchproc.Key]bool
-	groups map[sampleKey]*group
+	env   benchproc.Key
+	cases []benchproc.Key
+	seen  map[benchproc.Key]bool
 	// samples lists each case's sample keys in the order first seen.
 	samples map[benchproc.Key][]sampleKey
 	// points holds the result lines per case, model and procs.
@@ -108,15 +107,30 @@ func (rd *runData) add(o *Observation, pd *pointData) {
 			}
 		}
 		if g == nil {
-			k := sampleKey{o.Case, o.Model, o.Procs, v.Unit}
-			g = &group{file: o.File, line: o.Line}
-			rd.groups[k] = g
-			rd.samples[o.Case] = append(rd.samples[o.Case], k)
+			// Most samples hold -count values: room for 8 saves
+			// growing each one value by value.
+			g = &group{values: make([]float64, 0, 8), file: o.File, line: o.Line}
+			rd.samples[o.Case] = append(rd.samples[o.Case], sampleKey{o.Case, o.Model, o.Procs, v.Unit})
 			pd.units = append(pd.units, v.Unit)
 			pd.groups = append(pd.groups, g)
 		}
 		g.values = append(g.values, v.Value)
 	}
+}
+
+// group returns the sample of one case, model, core count and unit; nil
+// when there is none.
+func (rd *runData) group(ck benchproc.Key, model string, procs int, unit string) *group {
+	pd := rd.points[pointKey{ck, model, procs}]
+	if pd == nil {
+		return nil
+	}
+	for i, u := range pd.units {
+		if u == unit {
+			return pd.groups[i]
+		}
+	}
+	return nil
 }
 
 // point returns the data of o's case, model and procs, creating it (and
@@ -187,7 +201,7 @@ func Analyze(ds *Dataset, opts AnalyzeOptions) (*Report, error) {
 		if rd == nil || rd.env != o.Env {
 			rd = runs[o.Env]
 			if rd == nil {
-				rd = &runData{env: o.Env, seen: map[benchproc.Key]bool{}, groups: map[sampleKey]*group{}, samples: map[benchproc.Key][]sampleKey{}, points: map[pointKey]*pointData{}}
+				rd = &runData{env: o.Env, seen: map[benchproc.Key]bool{}, samples: map[benchproc.Key][]sampleKey{}, points: map[pointKey]*pointData{}}
 				runs[o.Env] = rd
 				envs = append(envs, o.Env)
 			}
@@ -297,11 +311,11 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 		}
 		return strings.Compare(a, b)
 	})
-	_, c.HasBaseline = rd.groups[sampleKey{ck, baseline, 1, "sec/op"}]
+	c.HasBaseline = rd.group(ck, baseline, 1, "sec/op") != nil
 	if !c.HasBaseline {
 		// The case may have no time unit (filtered away); look at any unit.
 		for u := range units {
-			if _, ok := rd.groups[sampleKey{ck, baseline, 1, u}]; ok {
+			if rd.group(ck, baseline, 1, u) != nil {
 				c.HasBaseline = true
 			}
 		}
@@ -320,7 +334,7 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 		assumption := ds.Units.GetAssumption(unit)
 		var base *benchmath.Sample
 		var baseSum benchmath.Summary
-		if g := rd.groups[sampleKey{ck, baseline, 1, unit}]; g != nil {
+		if g := rd.group(ck, baseline, 1, unit); g != nil {
 			base = benchmath.NewSample(g.values, &benchmath.DefaultThresholds)
 			baseSum = assumption.Summary(base, confidence)
 		}
@@ -329,7 +343,7 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 			var self *benchmath.Sample
 			var selfSum benchmath.Summary
 			for _, p := range c.Procs {
-				g := rd.groups[sampleKey{ck, m, p, unit}]
+				g := rd.group(ck, m, p, unit)
 				if g == nil {
 					continue
 				}
