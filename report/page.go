@@ -165,25 +165,27 @@ func WriteHTML(w io.Writer, rep *Report, opts PageOptions) error {
 	// safe HTML) and the scripts (constants, and JSON whose <, >, & are
 	// escaped) are written as they are: passing tens of megabytes through
 	// the template engine doubled the time and memory of a large report.
-	size := len(scripts[0]) + len(scripts[1]) + len(chartsJSON) + 64<<10
-	for _, s := range sections {
-		size += len(s.Body) + 256
-	}
-	var b bytes.Buffer
-	b.Grow(size)
-	if err := pageTemplate.ExecuteTemplate(&b, "head", data); err != nil {
+	// Everything that can fail is done before the first write, and the
+	// large parts go to w without being copied into one page first.
+	var head bytes.Buffer
+	if err := pageTemplate.ExecuteTemplate(&head, "head", data); err != nil {
 		return fmt.Errorf("rendering page: %w", err)
 	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head.Bytes())
 	for _, s := range sections {
-		b.WriteString(`<section id="` + esc(s.ID) + `">` + "\n<h2>" + esc(s.Title) + "</h2>\n")
-		b.WriteString(string(s.Body))
-		b.WriteString("\n</section>\n")
+		bw.WriteString(`<section id="` + esc(s.ID) + `">` + "\n<h2>" + esc(s.Title) + "</h2>\n")
+		bw.WriteString(string(s.Body))
+		bw.WriteString("\n</section>\n")
 	}
-	b.WriteString("</main>\n" + `<script type="application/json" id="concbench-charts">`)
-	b.Write(chartsJSON)
-	b.WriteString("</script>\n<script>" + scripts[0] + "</script>\n<script>" + scripts[1] + "</script>\n</body>\n</html>\n")
-	_, err = w.Write(b.Bytes())
-	return err
+	bw.WriteString("</main>\n" + `<script type="application/json" id="concbench-charts">`)
+	bw.Write(chartsJSON)
+	bw.WriteString("</script>\n<script>")
+	bw.WriteString(scripts[0])
+	bw.WriteString("</script>\n<script>")
+	bw.WriteString(scripts[1])
+	bw.WriteString("</script>\n</body>\n</html>\n")
+	return bw.Flush()
 }
 
 // encodeCharts encodes the charts as one JSON array, each chart on its own
