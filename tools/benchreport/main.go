@@ -40,7 +40,7 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -212,46 +212,55 @@ func run(args []string, stdout, stderr io.Writer) error {
 		{base + ".md", func(w io.Writer) error { return report.WriteMarkdown(w, rep, page) }},
 		{*out, func(w io.Writer) error { return report.WriteHTML(w, rep, page) }},
 	}
-	// Render everything, the three outputs at once, before the first
-	// rename, so that a rendering error leaves no new file behind.
-	rendered := make([][]byte, len(outputs))
+	// Render the three outputs at once, each straight into a temporary
+	// file beside its final name, and rename them only when all three are
+	// complete, so that a rendering error leaves no new file behind.
+	if dir := filepath.Dir(*out); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("creating output folder: %w", err)
+		}
+	}
+	temps := make([]string, len(outputs))
 	errs := make([]error, len(outputs))
 	var wg sync.WaitGroup
 	for i, o := range outputs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var b bytes.Buffer
-			errs[i] = o.write(&b)
-			rendered[i] = b.Bytes()
+			temps[i], errs[i] = writeTemp(o.path, o.write)
 		}()
 	}
 	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return fmt.Errorf("rendering %s: %w", outputs[i].path, err)
+	removeTemps := func() {
+		for _, t := range temps {
+			if t != "" {
+				os.Remove(t)
+			}
 		}
 	}
-	if dir := filepath.Dir(*out); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("creating output folder: %w", err)
+	for _, err := range errs {
+		if err != nil {
+			removeTemps()
+			return err
 		}
 	}
 	for i, o := range outputs {
-		if err := writeAtomic(o.path, rendered[i]); err != nil {
-			return err
+		if err := os.Rename(temps[i], o.path); err != nil {
+			removeTemps()
+			return fmt.Errorf("writing %s: %w", o.path, err)
 		}
+		temps[i] = ""
 	}
 	fmt.Fprintf(stdout, "wrote %s, %s, %s\n", *out, base+".md", base+".json")
 	return nil
 }
 
-// writeAtomic writes data to a temporary file beside path and renames it to
-// path, so that readers see the old file or the new one, never a part.
-func writeAtomic(path string, data []byte) (err error) {
+// writeTemp renders an output into a new temporary file beside path and
+// returns the temporary file's name; on an error it removes the file.
+func writeTemp(path string, write func(io.Writer) error) (name string, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return "", fmt.Errorf("writing %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {
@@ -259,17 +268,18 @@ func writeAtomic(path string, data []byte) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	bw := bufio.NewWriterSize(f, 256<<10)
+	if err := write(bw); err != nil {
+		return "", fmt.Errorf("rendering %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return "", fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return "", fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return "", fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return f.Name(), nil
 }
