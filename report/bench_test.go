@@ -298,3 +298,57 @@ func TestWriteJSONNonFinite(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestReadBlocks checks that Read keeps every observation in order whether
+// its input tells its size (one block of the estimated size) or not (blocks
+// joined at the end), for inputs of long and of short result lines.
+func TestReadBlocks(t *testing.T) {
+	type obs struct {
+		Line  int
+		Model string
+		Procs int
+		Value float64
+	}
+	for _, tc := range []struct {
+		name   string
+		format string
+	}{
+		{"short lines", "BenchmarkX/model=m%d-%d 1 %d ns/op\n"},
+		// Longer than the estimate per line: one block when sized.
+		{"long lines", "BenchmarkLongerName/model=m%d/input=%[1]d/items=64/label=abcdefghijklmnopqrstuvwxyz0123456789-%d 100 %d ns/op 12345 items/s 652 B/op 13 allocs/op\n"},
+	} {
+		var b strings.Builder
+		var want []obs
+		const n = 5000
+		for i := range n {
+			model, procs := i%7, 1+i%3
+			fmt.Fprintf(&b, tc.format, model, procs, i+1)
+			want = append(want, obs{i + 1, fmt.Sprint("m", model), procs, float64(i+1) * 1e-9})
+		}
+		// A -1 suffix is GOMAXPROCS 1, which a name writes without one;
+		// benchfmt keeps it as written, so strip it from the input.
+		data := strings.ReplaceAll(b.String(), "-1 ", " ")
+		for _, r := range []struct {
+			name string
+			r    io.Reader
+		}{
+			{"sized", strings.NewReader(data)},
+			{"unsized", struct{ io.Reader }{strings.NewReader(data)}},
+		} {
+			t.Run(tc.name+"/"+r.name, func(t *testing.T) {
+				ds, err := report.Read([]report.Input{{Name: "in.txt", R: r.r}}, report.ReadOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []obs
+				for i := range ds.Observations {
+					o := &ds.Observations[i]
+					got = append(got, obs{o.Line, o.Model, o.Procs, o.Values[0].Value})
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("observations (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
