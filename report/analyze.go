@@ -70,6 +70,9 @@ type pointData struct {
 	lines  int
 	units  []string
 	groups []*group
+	// Room for the usual units (time, a rate, bytes, allocations).
+	unitsArr  [4]string
+	groupsArr [4]*group
 }
 
 // runData accumulates one run.
@@ -88,6 +91,9 @@ type runData struct {
 	// per result.
 	ncpuTried   benchproc.Key
 	ncpuTriedOK bool
+	// groupBlock and valueBlock hold the samples being filled.
+	groupBlock []group
+	valueBlock []float64
 }
 
 // add records one observation in the run.
@@ -107,15 +113,28 @@ func (rd *runData) add(o *Observation, pd *pointData) {
 			}
 		}
 		if g == nil {
-			// Most samples hold -count values: room for 8 saves
-			// growing each one value by value.
-			g = &group{values: make([]float64, 0, 8), file: o.File, line: o.Line}
+			g = rd.newGroup(o)
 			rd.samples[o.Case] = append(rd.samples[o.Case], sampleKey{o.Case, o.Model, o.Procs, v.Unit})
 			pd.units = append(pd.units, v.Unit)
 			pd.groups = append(pd.groups, g)
 		}
 		g.values = append(g.values, v.Value)
 	}
+}
+
+// newGroup returns a new sample starting at o. Samples are allocated in
+// blocks, each with room for 8 values (most samples hold -count values) in
+// a shared block of values, capped so that a ninth value moves the sample
+// out rather than overwriting its neighbour.
+func (rd *runData) newGroup(o *Observation) *group {
+	const block, room = 512, 8
+	if len(rd.groupBlock) == cap(rd.groupBlock) {
+		rd.groupBlock = make([]group, 0, block)
+		rd.valueBlock = make([]float64, block*room)
+	}
+	i := len(rd.groupBlock)
+	rd.groupBlock = append(rd.groupBlock, group{values: rd.valueBlock[i*room : i*room : (i+1)*room], file: o.File, line: o.Line})
+	return &rd.groupBlock[i]
 }
 
 // group returns the sample of one case, model, core count and unit; nil
@@ -145,6 +164,7 @@ func (rd *runData) point(o *Observation) *pointData {
 		rd.cases = append(rd.cases, o.Case)
 	}
 	pd := &pointData{}
+	pd.units, pd.groups = pd.unitsArr[:0], pd.groupsArr[:0]
 	rd.points[pk] = pd
 	return pd
 }
@@ -291,6 +311,8 @@ func analyzeRun(ds *Dataset, rep *Report, rd *runData, id, runLabel, baseline st
 // be analysed in parallel.
 func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, baseline string, confidence float64, ncpu int) (Case, []Warning, []int) {
 	var warnings []Warning
+	// The points' optional figures come from blocks, not one by one.
+	var al allocator
 	over := map[int]bool{}
 	c := Case{
 		ID:     caseID,
@@ -339,7 +361,7 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 			baseSum = assumption.Summary(base, confidence)
 		}
 		for _, m := range modelList {
-			series := ModelSeries{Model: m}
+			series := ModelSeries{Model: m, Points: make([]Point, 0, len(c.Procs))}
 			var self *benchmath.Sample
 			var selfSum benchmath.Summary
 			for _, p := range c.Procs {
@@ -357,7 +379,7 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 				}
 				pt := Point{Procs: p, N: len(g.values), Median: sum.Center}
 				if finite(sum.Lo) && finite(sum.Hi) {
-					pt.Lo, pt.Hi = ptr(sum.Lo), ptr(sum.Hi)
+					pt.Lo, pt.Hi = al.float(sum.Lo), al.float(sum.Hi)
 				}
 				if ncpu > 0 && p > ncpu {
 					pt.Oversubscribed = true
@@ -371,9 +393,9 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 					self, selfSum = s, sum
 				}
 				if base != nil && !isAllocUnit(unit) {
-					pt.VsBaseline = speedup(assumption, base, baseSum, s, sum, t.HigherIsBetter)
+					pt.VsBaseline = speedup(&al, assumption, base, baseSum, s, sum, t.HigherIsBetter)
 					if pt.VsBaseline != nil {
-						pt.Efficiency = ptr(pt.VsBaseline.Value / float64(p))
+						pt.Efficiency = al.float(pt.VsBaseline.Value / float64(p))
 					}
 				}
 				if self != nil && self == base && pt.VsBaseline != nil && !isAllocUnit(unit) {
@@ -381,9 +403,9 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 					// the same comparison as against the baseline.
 					pt.VsSelf, pt.SelfEfficiency = pt.VsBaseline, pt.Efficiency
 				} else if self != nil && !isAllocUnit(unit) {
-					pt.VsSelf = speedup(assumption, self, selfSum, s, sum, t.HigherIsBetter)
+					pt.VsSelf = speedup(&al, assumption, self, selfSum, s, sum, t.HigherIsBetter)
 					if pt.VsSelf != nil {
-						pt.SelfEfficiency = ptr(pt.VsSelf.Value / float64(p))
+						pt.SelfEfficiency = al.float(pt.VsSelf.Value / float64(p))
 					}
 				}
 				series.Points = append(series.Points, pt)
@@ -413,14 +435,15 @@ func pointLabel(c Case, model string, procs int) string {
 
 // speedup compares sample s against reference ref; nil when a median is not
 // positive.
-func speedup(a benchmath.Assumption, ref *benchmath.Sample, refSum benchmath.Summary, s *benchmath.Sample, sum benchmath.Summary, higher bool) *Ratio {
+func speedup(al *allocator, a benchmath.Assumption, ref *benchmath.Sample, refSum benchmath.Summary, s *benchmath.Sample, sum benchmath.Summary, higher bool) *Ratio {
 	if !(refSum.Center > 0 && sum.Center > 0) {
 		return nil
 	}
+	r := al.ratio()
 	if ref == s {
-		return &Ratio{Value: 1, P: 1, Reference: true}
+		*r = Ratio{Value: 1, P: 1, Reference: true}
+		return r
 	}
-	r := &Ratio{}
 	if higher {
 		r.Value = sum.Center / refSum.Center
 	} else {
@@ -428,9 +451,9 @@ func speedup(a benchmath.Assumption, ref *benchmath.Sample, refSum benchmath.Sum
 	}
 	if finite(refSum.Lo) && finite(refSum.Hi) && finite(sum.Lo) && finite(sum.Hi) && refSum.Lo > 0 && sum.Lo > 0 {
 		if higher {
-			r.Lo, r.Hi = ptr(sum.Lo/refSum.Hi), ptr(sum.Hi/refSum.Lo)
+			r.Lo, r.Hi = al.float(sum.Lo/refSum.Hi), al.float(sum.Hi/refSum.Lo)
 		} else {
-			r.Lo, r.Hi = ptr(refSum.Lo/sum.Hi), ptr(refSum.Hi/sum.Lo)
+			r.Lo, r.Hi = al.float(refSum.Lo/sum.Hi), al.float(refSum.Hi/sum.Lo)
 		}
 	}
 	c := a.Compare(ref, s)
@@ -512,6 +535,32 @@ func envLabel(env benchproc.Key) string {
 		}
 	}
 	return "[" + strings.Join(parts, " ") + "] "
+}
+
+// An allocator hands out the floats and ratios a case's points point to
+// from blocks: a large report has hundreds of thousands of them. It is not
+// safe for concurrent use; each case has its own.
+type allocator struct {
+	floats []float64
+	ratios []Ratio
+}
+
+const allocatorBlock = 256
+
+func (a *allocator) float(v float64) *float64 {
+	if len(a.floats) == cap(a.floats) {
+		a.floats = make([]float64, 0, allocatorBlock)
+	}
+	a.floats = append(a.floats, v)
+	return &a.floats[len(a.floats)-1]
+}
+
+func (a *allocator) ratio() *Ratio {
+	if len(a.ratios) == cap(a.ratios) {
+		a.ratios = make([]Ratio, 0, allocatorBlock/4)
+	}
+	a.ratios = append(a.ratios, Ratio{})
+	return &a.ratios[len(a.ratios)-1]
 }
 
 func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
