@@ -1,0 +1,72 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzReport feeds arbitrary results files through the whole pipeline. It
+// checks that nothing panics, that report.json is valid JSON, and, the
+// safety property, that no input adds a script element to the page: the
+// page has the same number of <script tags whatever the benchmark names,
+// configuration values and file name say.
+func FuzzReport(f *testing.F) {
+	seeds, _ := filepath.Glob("../testdata/hostile/*.txt")
+	for _, path := range seeds {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("BenchmarkX/model=serial 1 10 ns/op\nBenchmarkX/model=pool-2 1 5 ns/op\n"))
+
+	want, err := scriptTags([]byte("BenchmarkX/model=serial 1 10 ns/op\n"))
+	if err != nil || want == 0 {
+		f.Fatalf("the reference input gives %d script tags, %v", want, err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := scriptTags(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got >= 0 && got != want {
+			t.Errorf("the page has %d <script tags, want %d: the input injected markup", got, want)
+		}
+	})
+}
+
+// scriptTags runs data through reading, analysis and the three renderers,
+// as benchreport does, and counts the <script tags of the page. It returns
+// -1 when the input gives no report, and an error when a step after reading
+// fails or report.json is not valid JSON.
+func scriptTags(data []byte) (int, error) {
+	ds, err := Read([]Input{{Name: "</script><script>alert(1)</script>.txt", R: bytes.NewReader(data)}}, ReadOptions{})
+	if err != nil {
+		return -1, nil // rejected input: benchreport writes nothing
+	}
+	rep, err := Analyze(ds, AnalyzeOptions{Analyzers: []Analyzer{VersionsAnalyzer{}}})
+	if err != nil {
+		return 0, fmt.Errorf("Analyze: %w", err)
+	}
+	page := PageOptions{Sections: []Section{VersionsSection{}, CasesSection{}, WarningsSection{}}}
+	var html, md, js bytes.Buffer
+	if err := WriteHTML(&html, rep, page); err != nil {
+		return 0, fmt.Errorf("WriteHTML: %w", err)
+	}
+	if err := WriteMarkdown(&md, rep, page); err != nil {
+		return 0, fmt.Errorf("WriteMarkdown: %w", err)
+	}
+	if err := WriteJSON(&js, rep); err != nil {
+		return 0, fmt.Errorf("WriteJSON: %w", err)
+	}
+	if !json.Valid(js.Bytes()) {
+		return 0, fmt.Errorf("report.json is not valid JSON")
+	}
+	return strings.Count(strings.ToLower(html.String()), "<script"), nil
+}
