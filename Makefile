@@ -14,6 +14,14 @@
 #   MACHINE     name of this machine in the results (default the host name)
 #   TOOLCHAINS  for make compare: GOTOOLCHAIN values, e.g. "go1.26.8 go1.27.3"
 #   REPORT      the HTML report to write (default out/report.html)
+#   BASELINE    for make check: the results file to compare against
+#   NEW         for make check: the new results file(s)
+#   FUZZTIME    for make fuzz: how long each fuzz test runs (default 30s)
+#
+# Other targets: bench (results only), compare (Go versions), history (a
+# report over the runs kept in KEEP), check (the regression gate), golden
+# (rewrite the golden files after a deliberate change), fuzz, echarts
+# (refresh the embedded echarts from the npm registry), clean.
 
 GO         ?= go
 PROFILE    ?= quick
@@ -24,6 +32,9 @@ KEEP       ?=
 MACHINE    ?=
 TOOLCHAINS ?=
 REPORT     ?= out/report.html
+BASELINE   ?=
+NEW        ?=
+FUZZTIME   ?= 30s
 
 BIN      := .bin
 BENCHRUN := $(BIN)/benchrun
@@ -31,7 +42,7 @@ RUNFLAGS  = -profile '$(PROFILE)' -bench '$(BENCH)' \
 	$(if $(CPU),-cpu '$(CPU)') $(if $(COUNT),-count '$(COUNT)') \
 	$(if $(KEEP),-outdir '$(KEEP)') $(if $(MACHINE),-machine '$(MACHINE)')
 
-.PHONY: help report bench compare test clean $(BENCHRUN)
+.PHONY: help report bench compare history check test golden fuzz echarts clean $(BENCHRUN)
 
 help:
 	@sed -n '2,/^$$/ s/^# \{0,1\}//p' Makefile
@@ -52,6 +63,15 @@ compare: $(BENCHRUN)
 	$(GO) run ./tools/benchreport -o '$(REPORT)' "$$results" && \
 	echo "report: $(REPORT)"
 
+history:
+	@test -n '$(KEEP)' || { echo 'usage: make history KEEP=DIR (the folder make report KEEP=DIR filled)' >&2; exit 2; }
+	@$(GO) run ./tools/benchreport -o '$(REPORT)' -history '$(KEEP)' && echo "report: $(REPORT)"
+
+# Exits non-zero, naming each benchmark that got significantly slower.
+check:
+	@test -n '$(BASELINE)' -a -n '$(NEW)' || { echo 'usage: make check BASELINE=old.txt NEW=new.txt' >&2; exit 2; }
+	@$(GO) run ./tools/benchreport -check '$(BASELINE)' $(NEW)
+
 # The go command's cache makes this cheap when nothing changed.
 $(BENCHRUN):
 	@$(GO) build -o $@ ./tools/benchrun
@@ -63,6 +83,16 @@ test:
 	cd benchmarks && $(GO) vet ./...
 	cd benchmarks && $(GO) test -race ./...
 	cd benchmarks && CONCBENCH_PROFILE=quick $(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+golden:
+	$(GO) test ./report ./tools/benchreport -update
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzReport -fuzztime $(FUZZTIME) ./report
+	cd benchmarks && $(GO) test -run '^$$' -fuzz FuzzFactorize -fuzztime $(FUZZTIME) ./factorize
+
+echarts:
+	report/assets/refresh.sh
 
 clean:
 	rm -rf out $(BIN)
