@@ -127,10 +127,11 @@ func (rd *runData) add(o *Observation, pd *pointData) {
 // a shared block of values, capped so that a ninth value moves the sample
 // out rather than overwriting its neighbour.
 func (rd *runData) newGroup(o *Observation) *group {
-	const block, room = 512, 8
+	const room = 8
 	if len(rd.groupBlock) == cap(rd.groupBlock) {
-		rd.groupBlock = make([]group, 0, block)
-		rd.valueBlock = make([]float64, block*room)
+		n := nextBlock(cap(rd.groupBlock), 32, 512)
+		rd.groupBlock = make([]group, 0, n)
+		rd.valueBlock = make([]float64, n*room)
 	}
 	i := len(rd.groupBlock)
 	rd.groupBlock = append(rd.groupBlock, group{values: rd.valueBlock[i*room : i*room : (i+1)*room], file: o.File, line: o.Line})
@@ -545,11 +546,9 @@ type allocator struct {
 	ratios []Ratio
 }
 
-const allocatorBlock = 256
-
 func (a *allocator) float(v float64) *float64 {
 	if len(a.floats) == cap(a.floats) {
-		a.floats = make([]float64, 0, allocatorBlock)
+		a.floats = make([]float64, 0, nextBlock(cap(a.floats), 16, 256))
 	}
 	a.floats = append(a.floats, v)
 	return &a.floats[len(a.floats)-1]
@@ -557,10 +556,16 @@ func (a *allocator) float(v float64) *float64 {
 
 func (a *allocator) ratio() *Ratio {
 	if len(a.ratios) == cap(a.ratios) {
-		a.ratios = make([]Ratio, 0, allocatorBlock/4)
+		a.ratios = make([]Ratio, 0, nextBlock(cap(a.ratios), 4, 64))
 	}
 	a.ratios = append(a.ratios, Ratio{})
 	return &a.ratios[len(a.ratios)-1]
+}
+
+// nextBlock returns the size of the block after one of size last: twice
+// as large, from first up to most, so that a small report allocates little.
+func nextBlock(last, first, most int) int {
+	return min(max(2*last, first), most)
 }
 
 func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
