@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,11 +81,9 @@ func NewServer() *Server {
 // ServeHTTP counts the request while the httpbin endpoint or the fault
 // handles it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.update(func(st *Stats) {
-		st.Requests++
-		st.InFlight++
-		st.MaxInFlight = max(st.MaxInFlight, st.InFlight)
-	})
+	if b := s.enter(barrierOf(r)); b != nil {
+		r = r.WithContext(context.WithValue(r.Context(), barrierKey{}, b))
+	}
 	defer func() {
 		// Read before ServeHTTP returns: afterwards the server cancels
 		// every request's context, gone client or not.
@@ -142,6 +141,11 @@ func (s *Server) Wait(ctx context.Context, cond func(Stats) bool) (Stats, bool) 
 	w := &waiter{cond: cond, done: make(chan Stats, 1)}
 	s.waiters = append(s.waiters, w)
 	s.mu.Unlock()
+	return s.await(ctx, w)
+}
+
+// await waits until w is woken or ctx is done.
+func (s *Server) await(ctx context.Context, w *waiter) (Stats, bool) {
 	select {
 	case st := <-w.done:
 		return st, true
@@ -156,12 +160,53 @@ func (s *Server) Wait(ctx context.Context, cond func(Stats) bool) (Stats, bool) 
 	return <-w.done, true // woken as ctx ended
 }
 
+// enter counts a request in. A request with a barrier (?inflight=n on a
+// fault, n > 0) gets its waiter registered in the same step as its own
+// arrival, so that the arrival that completes the count releases the
+// request that made it too, even if the others leave before it gets to
+// wait.
+func (s *Server) enter(n int64) *waiter {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var w *waiter
+	if n > 0 {
+		w = &waiter{cond: func(st Stats) bool { return st.InFlight >= n }, done: make(chan Stats, 1)}
+		s.waiters = append(s.waiters, w)
+	}
+	s.stats.Requests++
+	s.stats.InFlight++
+	s.stats.MaxInFlight = max(s.stats.MaxInFlight, s.stats.InFlight)
+	s.wake()
+	return w
+}
+
+// barrierKey is the context key of a request's barrier waiter.
+type barrierKey struct{}
+
+// barrierOf returns the n of a fault request's ?inflight=n, or 0 when it
+// has none or a malformed one (the fault answers 400 to that).
+func barrierOf(r *http.Request) int64 {
+	if !strings.HasPrefix(r.URL.Path, "/_fault/") {
+		return 0
+	}
+	n, err := strconv.ParseInt(r.URL.Query().Get("inflight"), 10, 64)
+	if err != nil || n < 1 {
+		return 0
+	}
+	return n
+}
+
 // update applies f to the counters and wakes the waiters whose condition
 // now holds.
 func (s *Server) update(f func(*Stats)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f(&s.stats)
+	s.wake()
+}
+
+// wake wakes the waiters whose condition now holds. s.mu must be held.
+func (s *Server) wake() {
 	s.waiters = slices.DeleteFunc(s.waiters, func(w *waiter) bool {
 		if !w.cond(s.stats) {
 			return false
@@ -183,7 +228,11 @@ func (s *Server) awaitInFlight(w http.ResponseWriter, r *http.Request) bool {
 		http.Error(w, fmt.Sprintf("inflight=%q: want a positive integer", q), http.StatusBadRequest)
 		return false
 	}
-	if _, ok := s.Wait(r.Context(), func(st Stats) bool { return st.InFlight >= n }); !ok {
+	b, _ := r.Context().Value(barrierKey{}).(*waiter)
+	if b == nil {
+		panic("fetch: a fault with a barrier reached its handler without passing ServeHTTP")
+	}
+	if _, ok := s.await(r.Context(), b); !ok {
 		return false // the client left; there is no one to answer
 	}
 	return true
