@@ -335,17 +335,22 @@ func WriteJSON(w io.Writer, rep *Report) error {
 	if err != nil {
 		return fmt.Errorf("encoding report: %w", err)
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
+	// Find where each run's cases go before writing anything.
 	token := []byte(`"cases":null`)
-	rest := head
-	next := 0
-	for _, run := range rep.Runs {
-		i := bytes.Index(rest, token)
+	at := make([]int, len(rep.Runs))
+	for ri, from := 0, 0; ri < len(rep.Runs); ri++ {
+		i := bytes.Index(head[from:], token)
 		if i < 0 {
-			return fmt.Errorf("encoding report: run %s: no cases field in its encoding", run.ID)
+			return fmt.Errorf("encoding report: run %s: no cases field in its encoding", rep.Runs[ri].ID)
 		}
-		bw.Write(rest[:i+len(token)-len("null")])
-		rest = rest[i+len(token):]
+		at[ri] = from + i + len(token) - len("null")
+		from = at[ri] + len("null")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	prev, next := 0, 0
+	for ri, run := range rep.Runs {
+		bw.Write(head[prev:at[ri]])
+		prev = at[ri] + len("null")
 		if run.Cases == nil {
 			bw.WriteString("null")
 			continue
@@ -360,7 +365,7 @@ func WriteJSON(w io.Writer, rep *Report) error {
 		}
 		bw.WriteByte(']')
 	}
-	bw.Write(rest)
+	bw.Write(head[prev:])
 	bw.WriteByte('\n')
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("encoding report: %w", err)
