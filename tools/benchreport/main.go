@@ -57,9 +57,9 @@ import (
 func main() {
 	// The data read stays live until the report is written, so with the
 	// default GOGC the collector marks it again and again; a larger heap
-	// goal between collections saves about a fifth of the CPU time on a
-	// large results file, for a third more peak memory. GOGC set in the
-	// environment still wins.
+	// goal between collections saves about a sixth of the CPU time on
+	// 100,000 result lines, for half as much peak memory again (270 MB
+	// rather than 180 MB). GOGC set in the environment still wins.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
