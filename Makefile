@@ -65,7 +65,7 @@ compare: $(BENCHRUN)
 
 history:
 	@test -n '$(KEEP)' || { echo 'usage: make history KEEP=DIR (the folder make report KEEP=DIR filled)' >&2; exit 2; }
-	@$(GO) run ./tools/benchreport -o '$(REPORT)' -history '$(KEEP)' && echo "report: $(REPORT)"
+	@$(GO) run ./tools/benchreport -history '$(KEEP)' && echo "report: out/history.html"
 
 # Exits non-zero, naming each benchmark that got significantly slower.
 check:
