@@ -71,6 +71,18 @@ func TestBadInput(t *testing.T) {
 			},
 		},
 		{
+			// Cases with no /model key (syncprims, prodcons) compare no
+			// models and miss no baseline; RateLimit and Inflight have
+			// models, none of them serial.
+			name:  "the whole suite, cases with and without models",
+			files: []string{"testdata/results/suite-2cpu.txt"},
+			wantWarnings: []string{
+				"baseline RateLimit/requests=100/workers=10/delay=50ms: no serial model; speedups are against each model's own 1-core result only",
+				"baseline Inflight/requests=1000/transport=default/delay=500ms: no serial model; speedups are against each model's own 1-core result only",
+				"baseline Inflight/requests=1000/transport=tuned/delay=500ms: no serial model; speedups are against each model's own 1-core result only",
+			},
+		},
+		{
 			name:  "a single sample",
 			files: []string{"testdata/hostile/single.txt"},
 			wantWarnings: []string{
