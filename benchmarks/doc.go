@@ -41,6 +41,13 @@
 // GOMAXPROCS=1 is the counterpart of Python's GIL: concurrency without
 // parallelism.
 //
+// Sweep GOMAXPROCS with one go test process per value (GOMAXPROCS=2 go test
+// -cpu 2 ...), as tools/benchrun does, rather than with one -cpu 1,2 list:
+// go test runs the first sample of every sub-benchmark at the GOMAXPROCS
+// the previous one left behind, the list's last value
+// (https://go.dev/issue/49980), so a parallel model's first "1-core"
+// sample runs on every core.
+//
 // Custom per-operation figures are reported with testing.B.ReportMetric
 // (items/s, ratio-to-delay, max-inflight, ...).
 //

@@ -11,8 +11,8 @@
 //     1x -count 1 -cpu 1) per toolchain. This proves the -bench regexp
 //     matches something, finds the packages to run, gives the total for
 //     the progress report, and fails early on a broken package.
-//  3. Measure: run go test once per package, streaming its output into
-//     the results file as it comes. With more than one toolchain the runs
+//  3. Measure: run go test once per package and GOMAXPROCS value,
+//     streaming its output into the results file as it comes. With more than one toolchain the runs
 //     are interleaved in rounds of -count 1 (A B A B ...), so that drift of
 //     the machine over time lands on every toolchain alike.
 //  4. Finish: the file is written as NAME.partial and renamed to NAME only
@@ -431,13 +431,30 @@ func (r *runner) measure(ctx context.Context, f io.Writer, tcs []toolchain, list
 	return nil
 }
 
-// goTest runs the benchmarks of one package, streaming the output.
+// goTest runs the benchmarks of one package, streaming the output: one go
+// test process per GOMAXPROCS value, started with that value in its
+// environment. go test's own -cpu list is not used for the sweep: it runs
+// the first sample of every sub-benchmark at the GOMAXPROCS the previous
+// sub-benchmark left behind, the last value of the list
+// (https://go.dev/issue/49980), so the first "1-core" sample of a
+// parallel model would have run on all cores.
 func (r *runner) goTest(ctx context.Context, f io.Writer, tc toolchain, pkg string, count int) error {
+	for _, cpu := range r.opts.CPUs {
+		if err := r.goTestAt(ctx, f, tc, pkg, count, cpu); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// goTestAt runs the benchmarks of one package at one GOMAXPROCS.
+func (r *runner) goTestAt(ctx context.Context, f io.Writer, tc toolchain, pkg string, count, cpu int) error {
 	out := &stream{file: f, prog: r.prog}
 	errs := &lineWriter{fn: r.prog.passthrough}
+	procs := strconv.Itoa(cpu)
 	cmd := exec.CommandContext(ctx, r.opts.Go, "test", "-run", "^$", "-bench", r.opts.Bench,
-		"-benchtime", r.benchtime, "-count", strconv.Itoa(count), "-cpu", formatCPUs(r.opts.CPUs), pkg)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = r.opts.Dir, r.env(tc), out, errs
+		"-benchtime", r.benchtime, "-count", strconv.Itoa(count), "-cpu", procs, pkg)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = r.opts.Dir, withEnv(r.env(tc), "GOMAXPROCS", procs), out, errs
 	// An interrupt lets go test stop its test binary too; a kill would
 	// orphan it.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
@@ -446,7 +463,7 @@ func (r *runner) goTest(ctx context.Context, f io.Writer, tc toolchain, pkg stri
 	out.flush()
 	errs.flush()
 	if err != nil {
-		return fmt.Errorf("go test %s with %s: %w", pkg, tc.version, err)
+		return fmt.Errorf("go test %s at GOMAXPROCS=%d with %s: %w", pkg, cpu, tc.version, err)
 	}
 	return nil
 }

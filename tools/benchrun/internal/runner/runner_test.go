@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,10 +111,12 @@ func TestRun(t *testing.T) {
 	add := func(pkg, name string) {
 		want = append(want, result{v, "quick", pkg, name}, result{v, "quick", pkg, name})
 	}
-	// x/perf names a benchmark without its "Benchmark" prefix.
-	for _, name := range []string{"Alpha/model=serial/items=1", "Alpha/model=pool/items=1"} {
-		add("fakesuite/alpha", name)
-		add("fakesuite/alpha", name+"-2")
+	// x/perf names a benchmark without its "Benchmark" prefix. Each
+	// package runs once per GOMAXPROCS value.
+	for _, suffix := range []string{"", "-2"} {
+		for _, name := range []string{"Alpha/model=serial/items=1", "Alpha/model=pool/items=1"} {
+			add("fakesuite/alpha", name+suffix)
+		}
 	}
 	add("fakesuite/beta", "Beta")
 	add("fakesuite/beta", "Beta-2")
@@ -139,6 +142,47 @@ func TestRun(t *testing.T) {
 	}
 	if !strings.Contains(report.String(), "[12/12] BenchmarkBeta-2 ") {
 		t.Errorf("progress report lacks the last of 12 results:\n%s", &report)
+	}
+}
+
+// TestRunEverySampleAtItsGOMAXPROCS checks that each sample ran at the
+// GOMAXPROCS its name gives, the first sample of every sub-benchmark too,
+// which go test's own -cpu 1,2 gets wrong (https://go.dev/issue/49980).
+func TestRunEverySampleAtItsGOMAXPROCS(t *testing.T) {
+	t.Parallel()
+	opts := testOptions(t, t.TempDir())
+	opts.Bench = "Alpha"
+	opts.CPUs, opts.Count = []int{2, 1}, 3
+	path, err := Run(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	for r := benchfmt.NewReader(f, path); r.Scan(); {
+		res, ok := r.Result().(*benchfmt.Result)
+		if !ok {
+			continue
+		}
+		// The last name part of "Alpha/model=pool/items=1-2" is
+		// "/items=1-2", its GOMAXPROCS suffix "-2"; none means 1.
+		_, parts := res.Name.Parts()
+		procs := 1
+		if last := string(parts[len(parts)-1]); strings.HasPrefix(last, "-") {
+			procs, _ = strconv.Atoi(last[1:])
+		}
+		got, ok := res.Value("gomaxprocs")
+		if !ok || int(got) != procs {
+			t.Errorf("%s: ran at GOMAXPROCS=%v, want %d", res.Name.Full(), got, procs)
+		}
+		n++
+	}
+	if n != 12 {
+		t.Errorf("got %d results, want 12", n)
 	}
 }
 
@@ -226,7 +270,7 @@ func TestRunFailingPackage(t *testing.T) {
 	if err == nil {
 		t.Fatal("Run succeeded with a failing package")
 	}
-	for _, want := range []string{"go test fakesuite/beta with go1", "exit status 1", "incomplete", PartialSuffix} {
+	for _, want := range []string{"go test fakesuite/beta at GOMAXPROCS=1 with go1", "exit status 1", "incomplete", PartialSuffix} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}

@@ -5,6 +5,7 @@ package alpha
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"testing"
 )
 
@@ -22,6 +23,9 @@ func BenchmarkAlpha(b *testing.B) {
 					sink += i
 				}
 			}
+			// The runner's tests check that every sample ran at the
+			// GOMAXPROCS its name says.
+			b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "gomaxprocs")
 		})
 	}
 }
