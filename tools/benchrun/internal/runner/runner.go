@@ -11,10 +11,14 @@
 //     1x -count 1 -cpu 1) per toolchain. This proves the -bench regexp
 //     matches something, finds the packages to run, gives the total for
 //     the progress report, and fails early on a broken package.
-//  3. Measure: run go test once per package and GOMAXPROCS value,
-//     streaming its output into the results file as it comes. With more than one toolchain the runs
-//     are interleaved in rounds of -count 1 (A B A B ...), so that drift of
-//     the machine over time lands on every toolchain alike.
+//  3. Measure in rounds: each round runs every package once (-count 1) at
+//     each GOMAXPROCS value, in its own go test process, under each
+//     toolchain in turn (A B A B ...), streaming the output into the
+//     results file as it comes; -count rounds give -count samples. Drift
+//     of the machine over time (other load, heat, the host's own
+//     neighbours) then lands on every benchmark, core count and toolchain
+//     alike, and widens their intervals instead of biasing whichever ran
+//     in a slow stretch.
 //  4. Finish: the file is written as NAME.partial and renamed to NAME only
 //     when every package passed. A failing package stops the run with its
 //     output shown; the .partial file keeps what was measured so far and
@@ -405,21 +409,15 @@ func (r *runner) list(ctx context.Context, tc toolchain) ([]pkgBenches, bool, er
 
 // measure runs the suite proper, writing into f.
 func (r *runner) measure(ctx context.Context, f io.Writer, tcs []toolchain, lists [][]pkgBenches) error {
-	if len(tcs) == 1 {
-		for _, p := range lists[0] {
-			if err := r.goTest(ctx, f, tcs[0], p.path, r.count); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	for round := 1; round <= r.count; round++ {
 		for i, tc := range tcs {
 			r.prog.logf("round %d of %d: %s", round, r.count, tc.version)
-			// Re-state the toolchain before its block: the config line
-			// holds for the results that follow it.
-			if _, err := fmt.Fprintf(f, "\ntoolchain: %s\n", tc.version); err != nil {
-				return fmt.Errorf("writing results: %w", err)
+			if len(tcs) > 1 {
+				// Re-state the toolchain before its block: the config
+				// line holds for the results that follow it.
+				if _, err := fmt.Fprintf(f, "\ntoolchain: %s\n", tc.version); err != nil {
+					return fmt.Errorf("writing results: %w", err)
+				}
 			}
 			for _, p := range lists[i] {
 				if err := r.goTest(ctx, f, tc, p.path, 1); err != nil {
