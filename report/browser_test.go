@@ -157,28 +157,11 @@ func TestBrowser(t *testing.T) {
 			wantSeries: []string{"<img", "<", "__f__function(){window.__pwned=5}"},
 		},
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true))...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
+	browserCtx := startBrowser(t, exe)
 	dir := t.TempDir()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(dir, tc.name+".html")
-			f, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := report.WriteHTML(f, tc.rep, report.PageOptions{Title: tc.title}); err != nil {
-				t.Fatal(err)
-			}
-			if err := f.Close(); err != nil {
-				t.Fatal(err)
-			}
+			path := writePage(t, filepath.Join(dir, tc.name+".html"), tc.rep, report.PageOptions{Title: tc.title})
 			var want []chartSeries
 			for ri := range tc.rep.Runs {
 				run := &tc.rep.Runs[ri]
@@ -192,21 +175,7 @@ func TestBrowser(t *testing.T) {
 				t.Fatal("the report has no charts")
 			}
 
-			tabCtx, cancelTab := chromedp.NewContext(browserCtx)
-			defer cancelTab()
-			events := &browserEvents{pageURL: "file://" + path}
-			if err := chromedp.Listen(tabCtx, events.listen); err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(tabCtx, 30*time.Second)
-			defer cancel()
-			if err := chromedp.Do(ctx, chromedp.Navigate(events.pageURL)); err != nil {
-				t.Fatalf("loading %s: %v", path, err)
-			}
-			got, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](readPageState))
-			if err != nil {
-				t.Fatalf("reading the page: %v", err)
-			}
+			got, events := loadPage(t, browserCtx, path)
 
 			if diff := cmp.Diff(want, got.Charts); diff != "" {
 				t.Errorf("drawn charts mismatch (-want +got):\n%s", diff)
@@ -236,17 +205,77 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("no chart has a series named %q", s)
 				}
 			}
-			events.mu.Lock()
-			defer events.mu.Unlock()
-			if len(events.requests) > 0 {
-				t.Errorf("the page made network requests: %q", events.requests)
-			}
-			if len(events.errors) > 0 {
-				t.Errorf("the page logged errors: %q", events.errors)
-			}
-			if len(events.dialogs) > 0 {
-				t.Errorf("the page opened dialogs: %q", events.dialogs)
-			}
+			events.check(t)
 		})
+	}
+}
+
+// startBrowser starts the browser at exe, headless, for the rest of the
+// test, and returns a context to open tabs in.
+func startBrowser(t *testing.T, exe string) context.Context {
+	t.Helper()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true))...)
+	t.Cleanup(cancelAlloc)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browserCtx); err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	return browserCtx
+}
+
+// writePage writes rep as an HTML page to path and returns path.
+func writePage(t *testing.T, path string, rep *report.Report, opts report.PageOptions) string {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := report.WriteHTML(f, rep, opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// loadPage opens the page at path in a new tab of browserCtx and reads its
+// state once it has loaded; the events say what else the page did.
+func loadPage(t *testing.T, browserCtx context.Context, path string) (pageState, *browserEvents) {
+	t.Helper()
+	tabCtx, cancelTab := chromedp.NewContext(browserCtx)
+	t.Cleanup(cancelTab)
+	events := &browserEvents{pageURL: "file://" + path}
+	if err := chromedp.Listen(tabCtx, events.listen); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(tabCtx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(events.pageURL)); err != nil {
+		t.Fatalf("loading %s: %v", path, err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](readPageState))
+	if err != nil {
+		t.Fatalf("reading the page: %v", err)
+	}
+	return got, events
+}
+
+// check fails the test if the page made a network request, logged an
+// error or opened a dialog.
+func (b *browserEvents) check(t *testing.T) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.requests) > 0 {
+		t.Errorf("the page made network requests: %q", b.requests)
+	}
+	if len(b.errors) > 0 {
+		t.Errorf("the page logged errors: %q", b.errors)
+	}
+	if len(b.dialogs) > 0 {
+		t.Errorf("the page opened dialogs: %q", b.dialogs)
 	}
 }

@@ -1,13 +1,9 @@
 package report_test
 
 import (
-	"context"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
@@ -40,36 +36,8 @@ func TestBrowserVersionsHistory(t *testing.T) {
 	if len(want) != 36+2 {
 		t.Fatalf("%d history and versions charts, want 38", len(want))
 	}
-	path := filepath.Join(t.TempDir(), "page.html")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := report.WriteHTML(f, rep, report.PageOptions{Sections: sections}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true))...)
-	defer cancelAlloc()
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
-	events := &browserEvents{pageURL: "file://" + path}
-	if err := chromedp.Listen(tabCtx, events.listen); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(tabCtx, 60*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate(events.pageURL)); err != nil {
-		t.Fatalf("loading %s: %v", path, err)
-	}
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](readPageState))
-	if err != nil {
-		t.Fatalf("reading the page: %v", err)
-	}
+	path := writePage(t, filepath.Join(t.TempDir(), "page.html"), rep, report.PageOptions{Sections: sections})
+	got, events := loadPage(t, startBrowser(t, exe), path)
 	drawn := map[string][]string{}
 	for _, c := range got.Charts {
 		drawn[c.ID] = c.Series
@@ -79,9 +47,5 @@ func TestBrowserVersionsHistory(t *testing.T) {
 			t.Errorf("chart %s series (-want +got):\n%s", w.ID, diff)
 		}
 	}
-	events.mu.Lock()
-	defer events.mu.Unlock()
-	if len(events.requests) > 0 || len(events.errors) > 0 || len(events.dialogs) > 0 {
-		t.Errorf("requests %q, errors %q, dialogs %q; want none", events.requests, events.errors, events.dialogs)
-	}
+	events.check(t)
 }
