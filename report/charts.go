@@ -243,9 +243,7 @@ var (
 func newLine() *charts.Line {
 	c := new(charts.Line)
 	*c = *lineTemplate()
-	c.XAxisList = slices.Clone(c.XAxisList)
-	c.YAxisList = slices.Clone(c.YAxisList)
-	c.Colors = slices.Clone(c.Colors)
+	ownLists(&c.RectChart)
 	return c
 }
 
@@ -253,10 +251,16 @@ func newLine() *charts.Line {
 func newBar() *charts.Bar {
 	c := new(charts.Bar)
 	*c = *barTemplate()
-	c.XAxisList = slices.Clone(c.XAxisList)
-	c.YAxisList = slices.Clone(c.YAxisList)
-	c.Colors = slices.Clone(c.Colors)
+	ownLists(&c.RectChart)
 	return c
+}
+
+// ownLists gives a chart copied from a template its own copies of the
+// lists that options append to, so that no chart writes into another's.
+func ownLists(rc *charts.RectChart) {
+	rc.XAxisList = slices.Clone(rc.XAxisList)
+	rc.YAxisList = slices.Clone(rc.YAxisList)
+	rc.Colors = slices.Clone(rc.Colors)
 }
 
 // addSeries appends a series configured by options. Unlike the charts'
