@@ -234,6 +234,26 @@ func BenchmarkSwitch(b *testing.B) {
 	}
 }
 
+// holdGoroutines starts n goroutines, each locked to an OS thread of its
+// own when lockThread is set, that stay alive until release is closed, and
+// returns once all of them run.
+func holdGoroutines(n int, release chan struct{}, lockThread bool) {
+	ready := make(chan struct{})
+	for range n {
+		go func() {
+			if lockThread {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+			}
+			ready <- struct{}{}
+			<-release
+		}()
+	}
+	for range n {
+		<-ready
+	}
+}
+
 // spawnKinds start one goroutine, thread or process that does nothing and
 // wait for its end; a process also reports its peak resident size. holdLive starts n of them that stay alive until
 // release is closed, and waits until all are running, so that the memory
@@ -251,19 +271,8 @@ var spawnKinds = []struct {
 			<-done
 			return 0, false
 		},
-		holdLive: func(n int, release chan struct{}) {
-			ready := make(chan struct{})
-			for range n {
-				go func() {
-					ready <- struct{}{}
-					<-release
-				}()
-			}
-			for range n {
-				<-ready
-			}
-		},
-		live: func(tb testing.TB) int { return profile.Pick(tb, 1000, 10000, 1000) },
+		holdLive: func(n int, release chan struct{}) { holdGoroutines(n, release, false) },
+		live:     func(tb testing.TB) int { return profile.Pick(tb, 1000, 10000, 1000) },
 	},
 	{
 		// A goroutine that exits while locked to its thread takes the
@@ -278,21 +287,8 @@ var spawnKinds = []struct {
 			<-done
 			return 0, false
 		},
-		holdLive: func(n int, release chan struct{}) {
-			ready := make(chan struct{})
-			for range n {
-				go func() {
-					runtime.LockOSThread()
-					defer runtime.UnlockOSThread()
-					ready <- struct{}{}
-					<-release
-				}()
-			}
-			for range n {
-				<-ready
-			}
-		},
-		live: func(tb testing.TB) int { return profile.Pick(tb, 16, 64, 16) },
+		holdLive: func(n int, release chan struct{}) { holdGoroutines(n, release, true) },
+		live:     func(tb testing.TB) int { return profile.Pick(tb, 16, 64, 16) },
 	},
 	{
 		kind: "process",
