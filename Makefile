@@ -77,7 +77,10 @@ $(BENCHRUN):
 	@$(GO) build -o $@ ./tools/benchrun
 
 # Every benchmark runs once (-benchtime 1x), so a broken one fails the tests.
+# go mod tidy -diff fails, printing the diff, when either module is not tidy.
 test:
+	$(GO) mod tidy -diff
+	cd benchmarks && $(GO) mod tidy -diff
 	$(GO) vet ./...
 	$(GO) test -race ./...
 	cd benchmarks && $(GO) vet ./...
