@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"sync"
@@ -93,8 +92,7 @@ func shutdownOrClose(ctx context.Context, s *http.Server) error {
 type Process struct {
 	Addrs
 
-	cmd     *exec.Cmd
-	stdin   io.WriteCloser
+	child   *reexec.Child
 	control *http.Client
 
 	stopOnce sync.Once
@@ -107,30 +105,17 @@ type Process struct {
 // parent-death signal; everywhere when its stdin closes). Call
 // [Process.Stop] to stop it and reap it.
 func StartServer(ctx context.Context) (*Process, error) {
-	cmd, err := reexec.Command(ServerEnv+"=1", "GOMAXPROCS="+strconv.Itoa(runtime.NumCPU()))
+	child, err := reexec.Start(os.Stderr, ServerEnv+"=1", "GOMAXPROCS="+strconv.Itoa(runtime.NumCPU()))
 	if err != nil {
 		return nil, fmt.Errorf("starting the server process: %w", err)
-	}
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, fmt.Errorf("starting the server process: %w", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, fmt.Errorf("starting the server process: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting the server process %s: %w", cmd.Path, err)
 	}
 	p := &Process{
-		cmd:   cmd,
-		stdin: stdin,
+		child: child,
 		// No keep-alive: a control request leaves no connection behind
 		// (the control listener is not counted anyway).
 		control: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
 	}
-	line, err := bufio.NewReader(stdout).ReadBytes('\n')
+	line, err := bufio.NewReader(child.Stdout).ReadBytes('\n')
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("reading the server's addresses: %w", err), p.Stop())
 	}
@@ -147,20 +132,8 @@ func StartServer(ctx context.Context) (*Process, error) {
 // it kills the server if it has not exited within ten seconds.
 func (p *Process) Stop() error {
 	p.stopOnce.Do(func() {
-		p.stdin.Close()
-		done := make(chan error, 1)
-		go func() { done <- p.cmd.Wait() }()
-		timer := time.NewTimer(10 * time.Second)
-		defer timer.Stop()
-		select {
-		case err := <-done:
-			if err != nil {
-				p.stopErr = fmt.Errorf("server process: %w", err)
-			}
-		case <-timer.C:
-			p.cmd.Process.Kill()
-			<-done
-			p.stopErr = errors.New("server process did not exit within 10s of its stdin closing; killed")
+		if err := p.child.Stop(10 * time.Second); err != nil {
+			p.stopErr = fmt.Errorf("server process: %w", err)
 		}
 		p.control.CloseIdleConnections()
 	})

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"sync"
 
 	"concbench/benchmarks/reexec"
@@ -197,7 +196,7 @@ func (p *processes) killAll() {
 	defer p.mu.Unlock()
 	p.killed = true
 	for _, w := range p.all {
-		w.cmd.Process.Kill()
+		w.child.Kill()
 	}
 }
 
@@ -208,47 +207,30 @@ func (p *processes) stopAll() {
 	defer p.mu.Unlock()
 	p.killed = true
 	for _, w := range p.all {
-		w.stdin.Close()
+		w.child.Stdin.Close()
 	}
 	for _, w := range p.all {
-		w.wait()
+		w.child.Wait()
 	}
 }
 
 // A worker is one child process of the pool.
 type worker struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
+	child  *reexec.Child
 	enc    *gob.Encoder
 	dec    *gob.Decoder
 	stderr *tailBuffer
-
-	once sync.Once
-	err  error // what Wait returned
 }
 
 // startWorker re-executes the current binary as a worker with
 // GOMAXPROCS=1.
 func startWorker() (*worker, error) {
-	cmd, err := reexec.Command(WorkerEnv+"=1", "GOMAXPROCS=1")
+	stderr := &tailBuffer{max: 4 << 10}
+	child, err := reexec.Start(stderr, WorkerEnv+"=1", "GOMAXPROCS=1")
 	if err != nil {
 		return nil, fmt.Errorf("starting worker: %w", err)
 	}
-	w := &worker{cmd: cmd, stderr: &tailBuffer{max: 4 << 10}}
-	cmd.Stderr = w.stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, fmt.Errorf("starting worker: %w", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, fmt.Errorf("starting worker: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting worker %s: %w", cmd.Path, err)
-	}
-	w.stdin, w.enc, w.dec = stdin, gob.NewEncoder(stdin), gob.NewDecoder(stdout)
-	return w, nil
+	return &worker{child: child, enc: gob.NewEncoder(child.Stdin), dec: gob.NewDecoder(child.Stdout), stderr: stderr}, nil
 }
 
 // call sends one request and waits for its response. An error means the
@@ -266,10 +248,9 @@ func (w *worker) call(req request) (response, error) {
 
 // exitError describes why the worker stopped answering.
 func (w *worker) exitError(ioErr error) error {
-	w.stop()
 	msg := ioErr.Error()
-	if w.err != nil {
-		msg = w.err.Error()
+	if err := w.stop(); err != nil {
+		msg = err.Error()
 	}
 	if tail := w.stderr.String(); tail != "" {
 		return fmt.Errorf("%s; its standard error ends with: %s", msg, tail)
@@ -277,18 +258,11 @@ func (w *worker) exitError(ioErr error) error {
 	return errors.New(msg)
 }
 
-// stop closes the worker's input, which makes it exit, and reaps it.
-func (w *worker) stop() {
-	if w == nil {
-		return
-	}
-	w.stdin.Close()
-	w.wait()
-}
-
-// wait reaps the process once.
-func (w *worker) wait() {
-	w.once.Do(func() { w.err = w.cmd.Wait() })
+// stop closes the worker's input, which makes it exit, and reaps it. It
+// returns what reaping it returned.
+func (w *worker) stop() error {
+	w.child.Stdin.Close()
+	return w.child.Wait()
 }
 
 // A tailBuffer keeps the last max bytes written to it.
