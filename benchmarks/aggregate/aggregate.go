@@ -254,6 +254,21 @@ type Counters struct {
 // Answered returns the number of requests answered.
 func (c Counters) Answered() int64 { return c.OK + c.Failed + c.Rejected }
 
+// Total returns the sum of the counters of several services, the
+// processes of a deployment say.
+func Total(cs []Counters) Counters {
+	var t Counters
+	for _, c := range cs {
+		t.Requests += c.Requests
+		t.InFlight += c.InFlight
+		t.OK += c.OK
+		t.Failed += c.Failed
+		t.Rejected += c.Rejected
+		t.Canceled += c.Canceled
+	}
+	return t
+}
+
 // Counters returns the counters now. Each is read atomically, the set
 // not: read it when the service is quiet for an exact sum.
 func (s *Service) Counters() Counters {

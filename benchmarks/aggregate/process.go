@@ -166,6 +166,9 @@ type Deployment struct {
 
 	procs []*serviceProcess
 	grace time.Duration
+
+	exited     chan struct{} // closed when the first process exits
+	exitedOnce sync.Once
 }
 
 // A serviceProcess is one process of a deployment and the events it
@@ -180,7 +183,7 @@ type serviceProcess struct {
 // Start starts the service deployed as d on k cores, with cfg (its Listen
 // is taken as is for the first process; with [Workers] the others listen
 // on the port the first one got). It returns once every process listens.
-func Start(ctx context.Context, d Deploy, k int, cfg Config) (*Deployment, error) {
+func Start(d Deploy, k int, cfg Config) (*Deployment, error) {
 	if k < 1 {
 		return nil, fmt.Errorf("deploying on %d cores: want at least 1", k)
 	}
@@ -199,7 +202,7 @@ func Start(ctx context.Context, d Deploy, k int, cfg Config) (*Deployment, error
 	default:
 		return nil, fmt.Errorf("unknown deployment %q (want single or workers)", d)
 	}
-	dep := &Deployment{grace: cfg.Grace}
+	dep := &Deployment{grace: cfg.Grace, exited: make(chan struct{})}
 	if dep.grace <= 0 {
 		dep.grace = DefaultGrace
 	}
@@ -210,6 +213,10 @@ func Start(ctx context.Context, d Deploy, k int, cfg Config) (*Deployment, error
 			return nil, fmt.Errorf("starting service process %d of %d: %w", i+1, n, err)
 		}
 		dep.procs = append(dep.procs, p)
+		go func() {
+			<-p.done
+			dep.exitedOnce.Do(func() { close(dep.exited) })
+		}()
 		if i == 0 {
 			dep.URL = "http://" + addr
 			cfg.Listen = addr
@@ -306,6 +313,11 @@ func (p *serviceProcess) stop(grace time.Duration) (Counters, error) {
 	}
 	return *p.last.Exit, nil
 }
+
+// Exited returns a channel that is closed when a process of the
+// deployment has exited, whether stopped or not: a supervisor watches it
+// to notice a worker that died.
+func (d *Deployment) Exited() <-chan struct{} { return d.exited }
 
 // Pids returns the process ids of the deployment's processes.
 func (d *Deployment) Pids() []int {

@@ -16,7 +16,7 @@ import (
 // deploy starts a deployment that the test's end stops.
 func deploy(t *testing.T, d aggregate.Deploy, k int, opts aggregate.Options) *aggregate.Deployment {
 	t.Helper()
-	dep, err := aggregate.Start(t.Context(), d, k, aggregate.Config{Options: opts})
+	dep, err := aggregate.Start(d, k, aggregate.Config{Options: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestStartErrors(t *testing.T) {
 		{"unknown deployment", "cluster", 1, aggregate.Options{User: ok, Order: ok, Stock: ok}, "unknown deployment \"cluster\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := aggregate.Start(t.Context(), tc.deploy, tc.k, aggregate.Config{Options: tc.opts})
+			_, err := aggregate.Start(tc.deploy, tc.k, aggregate.Config{Options: tc.opts})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Start: %v, want an error containing %q", err, tc.want)
 			}
