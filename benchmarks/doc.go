@@ -10,10 +10,14 @@
 //	factorize/  seed case 2: CPU-bound trial-division factorisation
 //	fetch/      seed case 1 and section 7: I/O-bound batch fetch, Semaphore(10)
 //	prodcons/   seed case 3: producer/consumer over a bounded queue
+//	aggregate/  seed case 4: the aggregation web service, its fan-out, one
+//	            process against worker processes under load (load/: the
+//	            closed-loop load generator; cmd/aggregate: the service)
 //	syncprims/  seed section 7: the sync primitives
 //	pitfalls/   seed section 9: every pitfall as a test, with the Go remedy
 //	reexec/     re-execution of the current binary as a child process (the
-//	            process pool's workers, the fetch server, ping-pong partners)
+//	            process pool's workers, the fetch server, the aggregation
+//	            service and its load generator, ping-pong partners)
 //
 // # Benchmark names
 //
@@ -35,6 +39,11 @@
 //	kind       the variant of a primitive (goroutine, thread, process, ...)
 //	prim       the synchronisation primitive under test
 //	mix        the read/write mix of a lock benchmark
+//	deploy     how a service is deployed on k cores: single (one process,
+//	           GOMAXPROCS=k) or workers (k processes, GOMAXPROCS=1 each)
+//	fanout     how one request calls its downstream services: serial or
+//	           concurrent
+//	clients    how many clients a closed-loop load runs
 //
 // No name part ends in -digits: the trailing -N of a benchmark line is
 // GOMAXPROCS, set with go test -cpu, and is absent when GOMAXPROCS is 1.
@@ -49,7 +58,7 @@
 // sample runs on every core.
 //
 // Custom per-operation figures are reported with testing.B.ReportMetric
-// (items/s, ratio-to-delay, max-inflight, ...).
+// (items/s, ratio-to-delay, max-inflight, req/s, p99-latency-ns, ...).
 //
 // # HTTP clients: size the idle pool to the concurrency
 //

@@ -41,14 +41,7 @@ const hangGuard = time.Minute
 // every request has ended; the test's end does that too.
 func serve(t *testing.T, opts aggregate.Options) (*aggregate.Service, string, func()) {
 	t.Helper()
-	svc, err := aggregate.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := aggregate.Listen(t.Context(), "127.0.0.1:0", false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, ln := newService(t, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- svc.Run(ctx, ln, aggregate.RunOptions{Grace: hangGuard}) }()
@@ -57,10 +50,25 @@ func serve(t *testing.T, opts aggregate.Options) (*aggregate.Service, string, fu
 		if err := <-done; err != nil {
 			t.Errorf("Run: %v", err)
 		}
-		svc.Close()
 	})
 	t.Cleanup(stop)
 	return svc, "http://" + ln.Addr().String(), stop
+}
+
+// newService returns a service with opts, closed when the test ends, and
+// a loopback listener for it.
+func newService(t *testing.T, opts aggregate.Options) (*aggregate.Service, net.Listener) {
+	t.Helper()
+	svc, err := aggregate.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	ln, err := aggregate.Listen(t.Context(), "127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, ln
 }
 
 // newClient returns a client whose idle connections close when the test
@@ -378,15 +386,7 @@ func TestNewErrors(t *testing.T) {
 // refused while the idle one is still served; in the second, the request
 // in flight is answered and Run returns nil.
 func TestGracefulShutdown(t *testing.T) {
-	svc, err := aggregate.New(aggregate.Options{User: heldURL(4), Order: heldURL(4), Stock: heldURL(4)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	ln, err := aggregate.Listen(t.Context(), "127.0.0.1:0", false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, ln := newService(t, aggregate.Options{User: heldURL(4), Order: heldURL(4), Stock: heldURL(4)})
 	base := "http://" + ln.Addr().String()
 	resetDownstream(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -443,15 +443,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestShutdownDeadline shuts down with a request that outlasts the grace:
 // Run cuts it and says so, and the cut reaches the downstream server.
 func TestShutdownDeadline(t *testing.T) {
-	svc, err := aggregate.New(aggregate.Options{User: slowURL(), Order: okURL(), Stock: okURL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	ln, err := aggregate.Listen(t.Context(), "127.0.0.1:0", false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, ln := newService(t, aggregate.Options{User: slowURL(), Order: okURL(), Stock: okURL()})
 	resetDownstream(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -467,7 +459,7 @@ func TestShutdownDeadline(t *testing.T) {
 	}()
 	waitDownstream(t, 1)
 	cancel()
-	err = <-done
+	err := <-done
 	if err == nil || !strings.Contains(err.Error(), "1 requests still in flight after 50ms; cut") {
 		t.Errorf("Run: %v, want it to say one request was cut", err)
 	}
