@@ -1,0 +1,216 @@
+package scaling
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// enumerateMedians returns the exact distribution of the median of a
+// bootstrap resample of xs by visiting all len(xs)^len(xs) resamples.
+func enumerateMedians(xs []float64) map[float64]float64 {
+	k := len(xs)
+	total := math.Pow(float64(k), float64(k))
+	dist := map[float64]float64{}
+	idx := make([]int, k)
+	buf := make([]float64, k)
+	for {
+		for i, j := range idx {
+			buf[i] = xs[j]
+		}
+		dist[median(buf)] += 1 / total
+		i := 0
+		for ; i < k; i++ {
+			idx[i]++
+			if idx[i] < k {
+				break
+			}
+			idx[i] = 0
+		}
+		if i == k {
+			return dist
+		}
+	}
+}
+
+// byValue sums the probabilities of equal values.
+func byValue(val, prob []float64) map[float64]float64 {
+	d := map[float64]float64{}
+	for i, v := range val {
+		d[v] += prob[i]
+	}
+	return d
+}
+
+func TestMedianDistributionExact(t *testing.T) {
+	samples := [][]float64{
+		{5},
+		{1, 2},
+		{1, 2, 4},
+		{1, 2, 4, 8},
+		{1, 2, 4, 8, 16},
+		{1, 2, 4, 8, 16, 32},
+		{1, 2, 4, 8, 16, 32, 64},
+		{3, 3, 3, 3},       // identical
+		{1, 1, 2, 5, 5, 9}, // ties
+		{0.5, 0.5, 0.75, 0.75, 1},
+	}
+	for _, xs := range samples {
+		t.Run(fmt.Sprint(xs), func(t *testing.T) {
+			want := enumerateMedians(xs)
+			val, prob := medianDistribution(xs)
+			got := byValue(val, prob)
+			if len(got) != len(want) {
+				t.Fatalf("%d distinct medians, want %d", len(got), len(want))
+			}
+			for v, p := range want {
+				if math.Abs(got[v]-p) > 1e-12 {
+					t.Errorf("P(median = %v) = %v, want %v", v, got[v], p)
+				}
+			}
+		})
+	}
+}
+
+// aliasProbabilities returns the probability of each cell implied by an
+// alias table.
+func aliasProbabilities(thr []uint64, alias []int32) []float64 {
+	n := float64(len(thr))
+	p := make([]float64, len(thr))
+	for i, t := range thr {
+		keep := float64(t) / (1 << 32)
+		p[i] += keep / n
+		p[alias[i]] += (1 - keep) / n
+	}
+	return p
+}
+
+func TestAliasTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 1; n <= 300; n += 7 {
+		prob := make([]float64, n)
+		for i := range prob {
+			prob[i] = rng.ExpFloat64()
+			if rng.IntN(5) == 0 {
+				prob[i] = 0 // cells that must never be drawn
+			}
+		}
+		prob[rng.IntN(n)] = 1 // at least one positive cell
+		normalized(prob)
+		thr, alias := aliasTable(prob)
+		got := aliasProbabilities(thr, alias)
+		for i := range prob {
+			if math.Abs(got[i]-prob[i]) > 1e-9 {
+				t.Fatalf("n=%d: cell %d has probability %v, want %v", n, i, got[i], prob[i])
+			}
+		}
+	}
+}
+
+// TestMedianSamplerFrequencies draws from the tabulated sampler and from
+// direct resampling (above maxTable) and compares the frequencies with
+// the exact distribution, within 5 standard errors.
+func TestMedianSamplerFrequencies(t *testing.T) {
+	for _, k := range []int{2, 5, 6, 7, maxTable + 1, maxTable + 2} {
+		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
+			xs := make([]float64, k)
+			for i := range xs {
+				xs[i] = float64(i * i % 11) // ties included
+			}
+			slices.Sort(xs)
+			val, prob := medianDistribution(xs)
+			want := byValue(val, prob)
+			s := newMedianSampler(xs)
+			if (s.val == nil) != (k > maxTable) {
+				t.Fatalf("table used: %v, want %v", s.val != nil, k <= maxTable)
+			}
+			rng := rand.NewPCG(5, 6)
+			const draws = 200_000
+			count := map[float64]int{}
+			for range draws {
+				count[s.draw(rng)]++
+			}
+			for v := range count {
+				if _, ok := want[v]; !ok {
+					t.Fatalf("drew %v, which no resample's median can be", v)
+				}
+			}
+			for v, p := range want {
+				f := float64(count[v]) / draws
+				se := math.Sqrt(p * (1 - p) / draws)
+				if math.Abs(f-p) > 5*se+1e-9 {
+					t.Errorf("median %v drawn with frequency %.5f, want %.5f (se %.5f)", v, f, p, se)
+				}
+			}
+		})
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, tc := range []struct {
+		xs   []float64
+		want float64
+	}{
+		{[]float64{3}, 3},
+		{[]float64{2, 1}, 1.5},
+		{[]float64{5, 1, 3}, 3},
+		{[]float64{4, 1, 3, 2}, 2.5},
+		{[]float64{7, 7, 7, 7, 7, 7}, 7},
+	} {
+		if got := median(slices.Clone(tc.xs)); got != tc.want {
+			t.Errorf("median(%v) = %v, want %v", tc.xs, got, tc.want)
+		}
+	}
+}
+
+func TestSelectNth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 2, 3, 10, 101, 1000, 4096} {
+		for _, distinct := range []int{1, 3, n} {
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = float64(rng.IntN(distinct))
+			}
+			sorted := slices.Sorted(slices.Values(v))
+			for _, k := range []int{0, n / 3, n / 2, n - 1} {
+				w := slices.Clone(v)
+				selectNth(w, k)
+				if w[k] != sorted[k] {
+					t.Fatalf("n=%d distinct=%d: selectNth(%d) = %v, want %v", n, distinct, k, w[k], sorted[k])
+				}
+				for i := range w {
+					if (i < k && w[i] > w[k]) || (i > k && w[i] < w[k]) {
+						t.Fatalf("n=%d: not partitioned around %d", n, k)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestPercentiles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, r := range []int{1, 2, 10, 39, 40, 999, 1000, 5000} {
+		for _, conf := range []float64{0.95, 0.9, 0.5} {
+			v := make([]float64, r)
+			for i := range v {
+				v[i] = math.Round(rng.NormFloat64() * 10) // ties
+			}
+			v[0] = math.Inf(1) // the peak's replicates may hold +Inf
+			sorted := slices.Sorted(slices.Values(v))
+			q := lowRank(r, conf)
+			lo, hi := percentiles(slices.Clone(v), conf)
+			if lo != sorted[q] || hi != sorted[r-1-q] {
+				t.Errorf("r=%d conf=%v: percentiles = %v, %v, want %v, %v", r, conf, lo, hi, sorted[q], sorted[r-1-q])
+			}
+		}
+	}
+	if got := lowRank(1000, 0.95); got != 25 {
+		t.Errorf("lowRank(1000, 0.95) = %d, want 25", got)
+	}
+	if got := lowRank(1000, 0.9); got != 50 {
+		t.Errorf("lowRank(1000, 0.9) = %d, want 50", got)
+	}
+}
