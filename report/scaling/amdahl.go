@@ -83,8 +83,8 @@ func amdahlLinearised(pr *amdahlProblem) float64 {
 }
 
 // finishAmdahl adds S's interval and the projection to the fit, from the
-// sample bootstrap b or a residual bootstrap.
-func (f *fitter) finishAmdahl(b *replicates, method IntervalMethod) {
+// sample bootstrap iv or a residual bootstrap.
+func (f *fitter) finishAmdahl(iv *intervals, method IntervalMethod) {
 	am := f.a.Amdahl
 	if am == nil {
 		return
@@ -96,12 +96,14 @@ func (f *fitter) finishAmdahl(b *replicates, method IntervalMethod) {
 		// commute with monotone maps: the bounds of s are those of the
 		// speedup, mapped and swapped, with no fit per replicate.
 		n := f.amdahl.n[0]
-		lo = min(max(amdahlFromSpeedup(f.ratioHi[1], n), 0), 1)
-		hi = min(max(amdahlFromSpeedup(f.ratioLo[1], n), 0), 1)
+		rlo, rhi := iv.ratio[1].bounds()
+		lo = min(max(amdahlFromSpeedup(rhi, n), 0), 1)
+		hi = min(max(amdahlFromSpeedup(rlo, n), 0), 1)
 	case method == SampleBootstrap:
-		lo, hi = percentiles(b.s, f.o.Confidence)
+		lo, hi = iv.s[0].bounds()
 	case method == ResidualBootstrap && am.DOF > 0:
-		lo, hi = percentiles(f.amdahlResiduals(), f.o.Confidence)
+		q := f.amdahlResiduals()
+		lo, hi = q.bounds()
 	default:
 		method = NoInterval
 	}
@@ -116,9 +118,9 @@ func (f *fitter) finishAmdahl(b *replicates, method IntervalMethod) {
 	}
 }
 
-// amdahlResiduals returns the serial fractions fitted to the measured
-// speedups' fitted values plus resampled residuals.
-func (f *fitter) amdahlResiduals() []float64 {
+// amdahlResiduals returns the interval of the serial fractions fitted to
+// the fitted speedups plus resampled residuals.
+func (f *fitter) amdahlResiduals() *quantiles {
 	pr := f.amdahl
 	fitted := make([]float64, len(pr.n))
 	for i, n := range pr.n {
@@ -127,12 +129,13 @@ func (f *fitter) amdahlResiduals() []float64 {
 	res := residuals(pr.sp, fitted, 1)
 	boot := &amdahlProblem{n: pr.n, sp: make([]float64, len(pr.n))}
 	rng := rand.NewPCG(f.o.Seed, streamAmdahlResiduals)
-	out := make([]float64, f.o.Resamples)
-	for k := range out {
+	q := newQuantiles(1, f.o.Resamples, f.o.Confidence)
+	for range f.o.Resamples {
 		for i := range boot.sp {
 			boot.sp[i] = fitted[i] + res[uniformIndex(rng, len(res))]
 		}
-		out[k], _, _ = fitAmdahl(boot, f.sHat, replicateIter)
+		sk, _, _ := fitAmdahl(boot, f.sHat, replicateIter)
+		q[0].add(sk)
 	}
-	return out
+	return &q[0]
 }

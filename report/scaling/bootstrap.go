@@ -56,10 +56,15 @@ func (s *medianSampler) draw(r *rand.PCG) float64 {
 	if s.val == nil {
 		return s.resample(r)
 	}
-	x := r.Uint64()
-	// The cell comes from the high 32 bits by a multiply-shift, whose
-	// bias (at most len(val)/2^32 per cell) is far below the Monte Carlo
-	// error of any bootstrap.
+	return s.pick(r.Uint64())
+}
+
+// pick returns the tabulated median chosen by the random number x: the
+// cell from the high 32 bits by a multiply-shift (whose bias, at most
+// len(val)/2^32 per cell, is far below the Monte Carlo error of any
+// bootstrap), then the cell or its alias by the low 32 bits. It is small
+// enough to inline in the bootstrap's loop.
+func (s *medianSampler) pick(x uint64) float64 {
 	i := int(((x >> 32) * uint64(len(s.val))) >> 32)
 	if x&0xffffffff >= s.thr[i] {
 		i = int(s.alias[i])
@@ -273,69 +278,67 @@ func selectNth(v []float64, n int) {
 	}
 }
 
-// percentiles returns the lower and upper bounds of the percentile
-// interval of the replicates v at confidence conf: the values of rank
-// q = floor(len(v)(1-conf)/2) and len(v)-1-q of the sorted replicates,
-// counting from 0. The ranks are symmetric, so for a monotone map f the
-// bounds of f(v) are f of these bounds (in swapped order when f
-// decreases): the package relies on that. v must be non-empty; it may be
-// reordered.
-func percentiles(v []float64, conf float64) (lo, hi float64) {
-	q := lowRank(len(v), conf)
-	if q >= maxHeap {
-		selectNth(v, q)
-		lo = v[q]
-		h := len(v) - 1 - q
-		if h == q {
-			return lo, lo
-		}
-		rest := v[q+1:]
-		selectNth(rest, h-q-1)
-		return lo, rest[h-q-1]
-	}
-	// The q+1 smallest and the q+1 largest values, in two bounded
-	// max-heaps (the second holds the negated values), in one pass: for
-	// the usual q (25 of 1000 replicates) almost every value is rejected
-	// by one comparison with each top, several times cheaper than
-	// quickselect.
-	var small, large [maxHeap]float64
-	ns, nl := 0, 0
-	c := q + 1
-	for _, x := range v {
-		if ns < c {
-			small[ns] = x
-			ns++
-			siftUp(small[:ns], ns-1)
-		} else if x < small[0] {
-			small[0] = x
-			siftDown(small[:ns], 0)
-		}
-		if nl < c {
-			large[nl] = -x
-			nl++
-			siftUp(large[:nl], nl-1)
-		} else if -x < large[0] {
-			large[0] = -x
-			siftDown(large[:nl], 0)
-		}
-	}
-	return small[0], -large[0]
+// A quantiles finds the bounds of a percentile interval of a stream of
+// replicates without storing them: the values of rank q = floor(R(1-c)/2)
+// and R-1-q of the R values added, counting from 0, at confidence c. It
+// keeps the q+1 smallest and the q+1 largest values in two bounded
+// max-heaps (the second holds the negated values), which start full of
+// +Inf; for the usual q (25 of 1000 replicates) almost every value is
+// turned away by one comparison with each top. The ranks are symmetric,
+// so for a monotone map f the bounds of f(v) are f of the bounds of v (in
+// swapped order when f decreases): the package relies on that.
+type quantiles struct {
+	small, large []float64
 }
 
-// maxHeap is the largest heap percentiles uses; ranks beyond it (a low
-// confidence or very many resamples) use quickselect.
-const maxHeap = 64
-
-// siftUp restores the max-heap h after h[i] was set.
-func siftUp(h []float64, i int) {
-	for i > 0 {
-		parent := (i - 1) / 2
-		if !(h[i] > h[parent]) {
-			return
-		}
-		h[i], h[parent] = h[parent], h[i]
-		i = parent
+// newQuantiles returns n accumulators for r replicates each, sharing one
+// array.
+func newQuantiles(n, r int, conf float64) []quantiles {
+	c := lowRank(r, conf) + 1
+	buf := make([]float64, 2*c*n)
+	for i := range buf {
+		buf[i] = math.Inf(1)
 	}
+	qs := make([]quantiles, n)
+	for i := range qs {
+		b := buf[2*c*i : 2*c*(i+1)]
+		qs[i] = quantiles{small: b[:c:c], large: b[c:]}
+	}
+	return qs
+}
+
+// add adds the replicate x. It is small enough to inline: the heaps
+// change only for a few values.
+func (q *quantiles) add(x float64) {
+	if x < q.small[0] || -x < q.large[0] {
+		q.insert(x)
+	}
+}
+
+// insert puts x in the heaps that take it.
+func (q *quantiles) insert(x float64) {
+	if x < q.small[0] {
+		q.small[0] = x
+		siftDown(q.small, 0)
+	}
+	if -x < q.large[0] {
+		q.large[0] = -x
+		siftDown(q.large, 0)
+	}
+}
+
+// bounds returns the interval's bounds; at least q+1 values must have
+// been added.
+func (q *quantiles) bounds() (lo, hi float64) { return q.small[0], -q.large[0] }
+
+// percentiles returns the bounds of the percentile interval of the
+// replicates v (see quantiles); v must be non-empty.
+func percentiles(v []float64, conf float64) (lo, hi float64) {
+	q := newQuantiles(1, len(v), conf)
+	for _, x := range v {
+		q[0].add(x)
+	}
+	return q[0].bounds()
 }
 
 // siftDown restores the max-heap h after h[i] was lowered.

@@ -16,8 +16,8 @@ import (
 // Analyze at the same time.
 type Reference struct {
 	best   Summary
-	reps   []float64 // the best median of each resample; nil when no interval
-	reason string    // why there is no COST, when reps is nil
+	inv    []float64 // 1 over the best median of each resample; nil when no interval
+	reason string    // why there is no COST, when inv is nil
 	notes  []string
 
 	resamples  int
@@ -60,13 +60,13 @@ func NewReference(points []Point, opt Options) (*Reference, error) {
 		samplers[i] = newMedianSampler(p.xs)
 	}
 	rng := rand.NewPCG(o.Seed, streamReference)
-	r.reps = make([]float64, o.Resamples)
-	for k := range r.reps {
+	r.inv = make([]float64, o.Resamples)
+	for k := range r.inv {
 		best := 0.0
 		for _, sm := range samplers {
 			best = max(best, sm.draw(rng))
 		}
-		r.reps[k] = best * s.scale
+		r.inv[k] = 1 / (best * s.scale)
 	}
 	return r, nil
 }
@@ -121,7 +121,7 @@ type CostPoint struct {
 }
 
 // finishCOST compares the series with ref.
-func (f *fitter) finishCOST(ref *Reference, b *replicates, method IntervalMethod) {
+func (f *fitter) finishCOST(ref *Reference, iv *intervals, method IntervalMethod) {
 	s := f.s
 	c := &COST{Reference: ref.best}
 	f.a.COST = c
@@ -141,7 +141,7 @@ func (f *fitter) finishCOST(ref *Reference, b *replicates, method IntervalMethod
 		v := s.med[i] * s.scale / ref.best.Median
 		var lo, hi float64
 		if has {
-			lo, hi = percentiles(b.cost[i], f.o.Confidence)
+			lo, hi = iv.cost[i].bounds()
 		}
 		pt := CostPoint{N: p.n, Ratio: f.fl.estimate(v, lo, hi, has), Beats: has && lo > 1}
 		if pt.Beats && c.Cores == 0 {

@@ -401,10 +401,6 @@ type fitter struct {
 	sHat   float64
 	usl    *uslProblem // nil when not fitted
 	uHat   [2]float64
-
-	// The percentile bounds of the speedup ratios, index i >= 1 for
-	// point i; nil without a sample bootstrap.
-	ratioLo, ratioHi []float64
 }
 
 // run fits, bootstraps and fills in f.a.
@@ -443,16 +439,15 @@ func (f *fitter) run(ref *Reference) {
 		method = ResidualBootstrap
 		a.Notes = append(a.Notes, "some point has a single sample: intervals come from the residuals of each fit where it has more points than parameters; Karp-Flatt and COST have none")
 	}
-	var b *replicates
+	var iv *intervals
 	if method == SampleBootstrap {
-		b = f.sampleBootstrap(ref)
-		f.ratioBounds(b)
+		iv = f.sampleBootstrap(ref)
 	}
-	f.finishAmdahl(b, method)
-	f.finishUSL(b, method)
-	f.finishKarpFlatt()
+	f.finishAmdahl(iv, method)
+	f.finishUSL(iv, method)
+	f.finishKarpFlatt(iv)
 	if ref != nil {
-		f.finishCOST(ref, b, method)
+		f.finishCOST(ref, iv, method)
 	}
 	f.dropNonFinite()
 }
@@ -551,77 +546,77 @@ func (f *fitter) fitUSL() {
 	}
 }
 
-// replicates holds the bootstrap replicates of one sample bootstrap,
-// each slice indexed by replicate.
-type replicates struct {
-	ratio [][]float64 // ratio[i]: median(N_i)/median(1), i >= 1; with a 1-core point
-	s     []float64   // Amdahl's s, when fitted on more than two points
-	usl   [3][]float64
-	cost  [][]float64 // cost[i]: median(N_i)/reference best
+// intervals accumulates the replicates of one sample bootstrap, each
+// quantity in its own quantiles.
+type intervals struct {
+	ratio []quantiles // ratio[i]: median(N_i)/median(1), i >= 1; nil without Amdahl
+	s     []quantiles // one: Amdahl's s, when fitted on more than two points
+	usl   *uslIntervals
+	cost  []quantiles // cost[i]: median(N_i)/the reference's best; nil without one
 }
 
 // sampleBootstrap draws the resamples of every point once and refits
-// every model on each.
-func (f *fitter) sampleBootstrap(ref *Reference) *replicates {
-	s := f.s
-	r := f.o.Resamples
+// every model on each, streaming the replicates into their intervals.
+func (f *fitter) sampleBootstrap(ref *Reference) *intervals {
+	s, o := f.s, f.o
+	r := o.Resamples
 	p := len(s.pts)
 	samplers := make([]*medianSampler, p)
 	for i, pt := range s.pts {
 		samplers[i] = newMedianSampler(pt.xs)
 	}
-	b := &replicates{}
+	iv := &intervals{}
+	var amdahl *amdahlProblem // for the refits on more than two points
 	if f.amdahl != nil {
-		b.ratio = matrix(p, r)
-	}
-	twoPoint := f.amdahl != nil && len(f.amdahl.n) == 1
-	if f.amdahl != nil && !twoPoint {
-		b.s = make([]float64, r)
-	}
-	var amdahl *amdahlProblem
-	if f.amdahl != nil {
-		amdahl = &amdahlProblem{n: f.amdahl.n, sp: make([]float64, len(f.amdahl.n))}
+		iv.ratio = newQuantiles(p, r, o.Confidence)
+		if len(f.amdahl.n) > 1 {
+			iv.s = newQuantiles(1, r, o.Confidence)
+			amdahl = &amdahlProblem{n: f.amdahl.n, sp: make([]float64, len(f.amdahl.n))}
+		}
 	}
 	var usl *uslProblem
 	if f.usl != nil {
 		usl = newUSLProblem(s.n, make([]float64, p))
-		for k := range b.usl {
-			b.usl[k] = make([]float64, r)
-		}
+		iv.usl = newUSLIntervals(r, o.Confidence, o.Project)
 	}
-	withCost := ref != nil && ref.reps != nil
+	withCost := ref != nil && ref.inv != nil
 	if withCost {
-		b.cost = matrix(p, r)
+		iv.cost = newQuantiles(p, r, o.Confidence)
 	}
-	rng := rand.NewPCG(f.o.Seed, streamSamples)
+	rng := rand.NewPCG(o.Seed, streamSamples)
 	m := make([]float64, p)
 	for k := range r {
 		for i, sm := range samplers {
-			m[i] = sm.draw(rng)
-		}
-		if amdahl != nil {
-			for i := 1; i < p; i++ {
-				b.ratio[i][k] = m[i] / m[0]
+			if sm.val != nil {
+				m[i] = sm.pick(rng.Uint64())
+			} else {
+				m[i] = sm.resample(rng)
 			}
-			if !twoPoint {
-				for i := 1; i < p; i++ {
-					amdahl.sp[i-1] = b.ratio[i][k]
+		}
+		if iv.ratio != nil {
+			for i := 1; i < p; i++ {
+				ratio := m[i] / m[0]
+				iv.ratio[i].add(ratio)
+				if amdahl != nil {
+					amdahl.sp[i-1] = ratio
 				}
-				b.s[k], _, _ = fitAmdahl(amdahl, f.sHat, replicateIter)
+			}
+			if amdahl != nil {
+				sk, _, _ := fitAmdahl(amdahl, f.sHat, replicateIter)
+				iv.s[0].add(sk)
 			}
 		}
 		if usl != nil {
 			copy(usl.x, m)
 			q, _, _ := fitUSL(usl, &f.uHat, replicateIter)
-			b.usl[0][k] = usl.lambda(q) * s.scale
-			b.usl[1][k] = q[0]
-			b.usl[2][k] = q[1]
+			iv.usl.add(usl.lambda(q)*s.scale, q[0], q[1], o.Project)
 		}
 		if withCost {
+			c := s.scale * ref.inv[k]
 			for i := range m {
-				b.cost[i][k] = m[i] * s.scale / ref.reps[k]
+				iv.cost[i].add(m[i] * c)
 			}
 		}
 	}
-	return b
+	return iv
 }

@@ -10,10 +10,10 @@ func uslSpeedup(sigma, kappa, n float64) float64 {
 	return n / (1 + sigma*(n-1) + kappa*n*(n-1))
 }
 
-// uslPeak is the core count of the USL's highest throughput,
-// sqrt((1-sigma)/kappa); 1 when sigma >= 1 (throughput never grows) and
-// +Inf when kappa is 0 (it never turns down).
-func uslPeak(sigma, kappa float64) float64 {
+// peakOf is the core count of the USL's highest throughput,
+// sqrt((1-sigma)/kappa), at least 1; 1 when sigma >= 1 (throughput never
+// grows) and +Inf when kappa is 0 (it never turns down).
+func peakOf(sigma, kappa float64) float64 {
 	if sigma >= 1 {
 		return 1
 	}
@@ -231,79 +231,85 @@ func solveMasked(a [3][3]float64, rhs [3]float64, use [3]bool) (x [3]float64, ok
 	return x, true
 }
 
+// uslIntervals accumulates the replicates of a USL fit: its parameters,
+// its peak and its curve at each projected core count, each in the
+// quantiles at the index given by the constants below.
+type uslIntervals struct{ qs []quantiles }
+
+// Indexes into uslIntervals.qs; the speedup at projected core count i is
+// at uslCurve+2i, the throughput at uslCurve+2i+1.
+const (
+	uslLambda = iota
+	uslSigma
+	uslKappa
+	uslPeak
+	uslCurve
+)
+
+func newUSLIntervals(r int, conf float64, project []int) *uslIntervals {
+	return &uslIntervals{qs: newQuantiles(uslCurve+2*len(project), r, conf)}
+}
+
+// add adds one replicate, lambda in the input's unit.
+func (u *uslIntervals) add(lambda, sigma, kappa float64, project []int) {
+	u.qs[uslLambda].add(lambda)
+	u.qs[uslSigma].add(sigma)
+	u.qs[uslKappa].add(kappa)
+	u.qs[uslPeak].add(peakOf(sigma, kappa))
+	for i, n := range project {
+		g := uslSpeedup(sigma, kappa, float64(n))
+		u.qs[uslCurve+2*i].add(g)
+		u.qs[uslCurve+2*i+1].add(lambda * g)
+	}
+}
+
 // finishUSL adds the intervals, the peak and the projection to the fit,
-// from the sample bootstrap b or a residual bootstrap.
-func (f *fitter) finishUSL(b *replicates, method IntervalMethod) {
+// from the sample bootstrap iv or a residual bootstrap.
+func (f *fitter) finishUSL(iv *intervals, method IntervalMethod) {
 	u := f.a.USL
 	if u == nil {
 		return
 	}
-	var reps [3][]float64 // lambda (in the input's unit), sigma, kappa
+	var acc *uslIntervals
 	switch {
 	case method == SampleBootstrap:
-		reps = b.usl
+		acc = iv.usl
 	case method == ResidualBootstrap && u.DOF > 0:
-		reps = f.uslResiduals()
+		acc = f.uslResiduals()
 	default:
 		method = NoInterval
 	}
-	has := method != NoInterval
 	u.Interval = method
-	conf := f.o.Confidence
-	sig, kap, lam := u.Sigma.Value, u.Kappa.Value, u.Lambda.Value
-
-	// The projections and the peak pair the replicates' parameters, so
-	// they come before the percentiles of each parameter reorder them.
-	var vs, vx []float64
-	if has {
-		vs = make([]float64, len(reps[0]))
-		vx = make([]float64, len(reps[0]))
+	// est returns v with the bounds of quantity i, if there are any.
+	est := func(v float64, i int) Estimate {
+		if acc == nil {
+			return Estimate{Value: v}
+		}
+		lo, hi := acc.qs[i].bounds()
+		return f.fl.estimate(v, lo, hi, true)
 	}
+	sig, kap, lam := u.Sigma.Value, u.Kappa.Value, u.Lambda.Value
+	u.Lambda = est(lam, uslLambda)
+	u.Sigma = est(sig, uslSigma)
+	u.Kappa = est(kap, uslKappa)
 	u.Projection = make([]Projected, len(f.o.Project))
 	for i, n := range f.o.Project {
-		nf := float64(n)
-		var slo, shi, xlo, xhi float64
-		if has {
-			for k := range vs {
-				vs[k] = uslSpeedup(reps[1][k], reps[2][k], nf)
-				vx[k] = reps[0][k] * vs[k]
-			}
-			slo, shi = percentiles(vs, conf)
-			xlo, xhi = percentiles(vx, conf)
-		}
-		sp := uslSpeedup(sig, kap, nf)
-		x := f.fl.estimate(lam*sp, xlo, xhi, has)
-		u.Projection[i] = Projected{N: n, Speedup: f.fl.estimate(sp, slo, shi, has), Throughput: &x}
+		sp := uslSpeedup(sig, kap, float64(n))
+		x := est(lam*sp, uslCurve+2*i+1)
+		u.Projection[i] = Projected{N: n, Speedup: est(sp, uslCurve+2*i), Throughput: &x}
 	}
-	var peaks []float64
-	if has {
-		peaks = vs // free again
-		for k := range peaks {
-			peaks[k] = uslPeak(reps[1][k], reps[2][k])
-		}
-	}
-	var lo, hi [3]float64
-	if has {
-		for j := range reps {
-			lo[j], hi[j] = percentiles(reps[j], conf)
-		}
-	}
-	u.Lambda = f.fl.estimate(lam, lo[0], hi[0], has)
-	u.Sigma = f.fl.estimate(sig, lo[1], hi[1], has)
-	u.Kappa = f.fl.estimate(kap, lo[2], hi[2], has)
-	if has && lo[2] > 0 && sig < 1 && kap > 0 {
-		plo, phi := percentiles(peaks, conf)
-		if pk := uslPeak(sig, kap); finite(pk) && finite(plo) && finite(phi) {
-			e := f.fl.estimate(pk, plo, phi, true)
-			u.Peak = &e
+	if u.Kappa.Lo != nil && *u.Kappa.Lo > 0 && sig < 1 && kap > 0 {
+		if p := est(peakOf(sig, kap), uslPeak); p.Lo != nil && finite(p.Value) {
+			u.Peak = &p
 		}
 	}
 }
 
-// uslResiduals returns the replicates of (lambda, sigma, kappa) fitted to
-// the fitted throughputs plus resampled residuals.
-func (f *fitter) uslResiduals() [3][]float64 {
-	pr, s := f.usl, f.s
+// uslResiduals returns the intervals of (lambda, sigma, kappa), the peak
+// and the projection fitted to the fitted throughputs plus resampled
+// residuals.
+func (f *fitter) uslResiduals() *uslIntervals {
+	pr, s, o := f.usl, f.s, f.o
 	lam := pr.lambda(f.uHat)
 	fitted := make([]float64, len(pr.n))
 	for i, n := range pr.n {
@@ -311,18 +317,14 @@ func (f *fitter) uslResiduals() [3][]float64 {
 	}
 	res := residuals(pr.x, fitted, 3)
 	boot := newUSLProblem(pr.n, make([]float64, len(pr.n)))
-	rng := rand.NewPCG(f.o.Seed, streamUSLResiduals)
-	var out [3][]float64
-	for j := range out {
-		out[j] = make([]float64, f.o.Resamples)
-	}
-	for k := range f.o.Resamples {
+	rng := rand.NewPCG(o.Seed, streamUSLResiduals)
+	acc := newUSLIntervals(o.Resamples, o.Confidence, o.Project)
+	for range o.Resamples {
 		for i := range boot.x {
 			boot.x[i] = fitted[i] + res[uniformIndex(rng, len(res))]
 		}
 		q, _, _ := fitUSL(boot, &f.uHat, replicateIter)
-		out[0][k] = boot.lambda(q) * s.scale
-		out[1][k], out[2][k] = q[0], q[1]
+		acc.add(boot.lambda(q)*s.scale, q[0], q[1], o.Project)
 	}
-	return out
+	return acc
 }
