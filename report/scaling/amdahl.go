@@ -82,8 +82,9 @@ func amdahlLinearised(pr *amdahlProblem) float64 {
 	return min(max(num/den, 0), 1)
 }
 
-// finishAmdahl adds S's interval and the projection to the fit, from the
-// sample bootstrap iv or a residual bootstrap.
+// finishAmdahl adds S's interval and the projection to the fit: on two
+// points from the exact bounds of the speedup, on more from the sample
+// bootstrap's refits iv or a residual bootstrap.
 func (f *fitter) finishAmdahl(iv *intervals, method IntervalMethod) {
 	am := f.a.Amdahl
 	if am == nil {
@@ -96,9 +97,8 @@ func (f *fitter) finishAmdahl(iv *intervals, method IntervalMethod) {
 		// commute with monotone maps: the bounds of s are those of the
 		// speedup, mapped and swapped, with no fit per replicate.
 		n := f.amdahl.n[0]
-		rlo, rhi := iv.ratio[1].bounds()
-		lo = min(max(amdahlFromSpeedup(rhi, n), 0), 1)
-		hi = min(max(amdahlFromSpeedup(rlo, n), 0), 1)
+		lo = min(max(amdahlFromSpeedup(f.ratioHi[1], n), 0), 1)
+		hi = min(max(amdahlFromSpeedup(f.ratioLo[1], n), 0), 1)
 	case method == SampleBootstrap:
 		lo, hi = iv.s[0].bounds()
 	case method == ResidualBootstrap && am.DOF > 0:

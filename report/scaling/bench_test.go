@@ -39,10 +39,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	for _, points := range []int{2, 5, 8, 32} {
 		rng := rand.New(rand.NewPCG(1, uint64(points)))
 		pts := benchSeries(rng, points, 1000)
-		ref, err := scaling.NewReference(benchSeries(rng, min(points, 2), 1000), scaling.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
+		ref := scaling.NewReference(benchSeries(rng, min(points, 2), 1000))
 		for _, r := range []struct {
 			name string
 			ref  *scaling.Reference
@@ -78,11 +75,7 @@ func BenchmarkReportFits(b *testing.B) {
 			for b.Loop() {
 				refs := make([]*scaling.Reference, c.cases)
 				forEach(c.cases, func(i int) {
-					r, err := scaling.NewReference(series[i*models], scaling.Options{})
-					if err != nil {
-						b.Error(err)
-					}
-					refs[i] = r
+					refs[i] = scaling.NewReference(series[i*models])
 				})
 				forEach(len(series), func(i int) {
 					if _, err := scaling.Analyze(series[i], refs[i/models], scaling.Options{}); err != nil {

@@ -1,84 +1,212 @@
 package scaling
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
-	"math/rand/v2"
 	"slices"
 )
 
-// maxTable is the largest sample for which a medianSampler tabulates the
-// exact distribution of the bootstrap median (k(k+1)/2 cells for an even
-// k, k for an odd one); larger samples are resampled directly.
-const maxTable = 64
+// A distribution is a discrete probability distribution: distinct values,
+// ascending, each with a positive probability.
+type distribution struct {
+	val, prob []float64
+}
 
-// A medianSampler draws the median of a bootstrap resample of one point's
-// samples: k draws with replacement from the k samples, then their median
-// (the middle value, or the mean of the two middle values when k is even,
-// as benchmath's median).
+// medianDist returns the exact distribution of the median of a bootstrap
+// resample of the sorted sample xs: k draws with replacement from the k
+// samples, then their median (the middle value, or the mean of the two
+// middle values when k is even, as benchmath's median). It costs O(k^2)
+// for k samples; TestMedianDistributionExact checks it against full
+// enumeration.
+func medianDist(xs []float64) distribution {
+	val, prob := medianDistribution(xs)
+	return merged(val, prob)
+}
+
+// merged sorts the cells (val[i], prob[i]) by value, adds up the
+// probabilities of equal values and drops the values of probability 0.
+func merged(val, prob []float64) distribution {
+	type cell struct{ v, p float64 }
+	cells := make([]cell, len(val))
+	for i := range val {
+		cells[i] = cell{val[i], prob[i]}
+	}
+	if len(cells) <= 64 {
+		// The cells of a median's distribution come in sorted runs: an
+		// insertion sort beats the general one at this size.
+		for i := 1; i < len(cells); i++ {
+			for j := i; j > 0 && cells[j].v < cells[j-1].v; j-- {
+				cells[j], cells[j-1] = cells[j-1], cells[j]
+			}
+		}
+	} else {
+		slices.SortFunc(cells, func(a, b cell) int { return cmp.Compare(a.v, b.v) })
+	}
+	buf := make([]float64, 2*len(cells))
+	d := distribution{val: buf[:0:len(cells)], prob: buf[len(cells):len(cells)]}
+	for _, c := range cells {
+		if c.p <= 0 {
+			continue
+		}
+		if n := len(d.val); n > 0 && d.val[n-1] == c.v {
+			d.prob[n-1] += c.p
+			continue
+		}
+		d.val = append(d.val, c.v)
+		d.prob = append(d.prob, c.p)
+	}
+	return d
+}
+
+// maxDist returns the distribution of the largest of independent
+// variables distributed as ds: P(max <= v) is the product of each
+// P(X_j <= v).
+func maxDist(ds []distribution) distribution {
+	var all []float64
+	for _, d := range ds {
+		all = append(all, d.val...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	cdf := make([]float64, len(ds)) // P(X_j <= v) so far
+	next := make([]int, len(ds))
+	out := distribution{}
+	prev := 0.0
+	for _, v := range all {
+		c := 1.0
+		for j, d := range ds {
+			for next[j] < len(d.val) && d.val[next[j]] <= v {
+				cdf[j] += d.prob[next[j]]
+				next[j]++
+			}
+			c *= min(cdf[j], 1)
+		}
+		if p := c - prev; p > 0 {
+			out.val = append(out.val, v)
+			out.prob = append(out.prob, p)
+		}
+		prev = c
+	}
+	return out
+}
+
+// tailTol absorbs the rounding of sums of probabilities when a tail's
+// mass is compared with its target.
+const tailTol = 1e-12
+
+// ratioBounds returns the bounds of the percentile interval at confidence
+// conf of num/den, for independent num and den with the distributions
+// given: lo is the smallest value v with P(num/den <= v) >= (1-conf)/2,
+// hi the largest with P(num/den >= v) >= (1-conf)/2. This is the
+// bootstrap's percentile interval with infinitely many resamples (the
+// ranks floor(R(1-conf)/2) and R-1 minus that of R replicates tend to
+// these bounds), computed without resampling; the bounds are symmetric,
+// so a monotone map of the ratio has the mapped bounds (swapped when it
+// decreases).
 //
-// Up to maxTable samples it does not draw k values and sort them: the
-// distribution of that median is known exactly (it depends only on the
-// ranks of the order statistics of k uniform indices), so it is tabulated
-// once per point and sampled with Walker's alias method, one random
-// number per draw. The draws have the same distribution as resampling;
-// TestMedianSamplerExact checks the table against full enumeration.
-type medianSampler struct {
-	sorted []float64 // the samples, ascending
+// The ratios form a table, one row per value of den, increasing along
+// each row; the lower bound walks the table's cells in increasing order,
+// merging the rows with a heap, until their mass reaches the tail's. The
+// upper bound is the same walk on den/num, whose lower tail is num/den's
+// upper tail. The tails are light, so only a few cells are visited.
+func ratioBounds(num, den distribution, conf float64) (lo, hi float64) {
+	target := (1-conf)/2 - tailTol
+	row, col := lowerTail(num, den, target)
+	lo = num.val[col] / den.val[row]
+	// The cell of den/num is den.val[col]/num.val[row]: num/den's is
+	// its reciprocal, computed as num/den's other cells are.
+	row, col = lowerTail(den, num, target)
+	hi = num.val[row] / den.val[col]
+	return lo, hi
+}
 
-	// The alias table: cell i holds val[i]; a draw picks a cell
-	// uniformly, keeps it when the low 32 bits of the random number are
-	// below thr[i] and takes alias[i] otherwise.
+// A tailCell is the next cell of one row of the ratio table.
+type tailCell struct {
+	v        float64 // num.val[col] / den.val[row]
+	row, col int32
+}
+
+// lowerTail visits the cells of num/den from the smallest and returns the
+// one at which their mass reaches target: the cell is num.val[col] /
+// den.val[row].
+func lowerTail(num, den distribution, target float64) (row, col int) {
+	var buf [64]tailCell
+	h := buf[:0]
+	if len(den.val) > len(buf) {
+		h = make([]tailCell, 0, len(den.val))
+	}
+	for i, d := range den.val {
+		h = append(h, tailCell{v: num.val[0] / d, row: int32(i)})
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(h, i)
+	}
+	mass := 0.0
+	for {
+		c := h[0]
+		mass += den.prob[c.row] * num.prob[c.col]
+		if mass >= target {
+			return int(c.row), int(c.col)
+		}
+		if next := int(c.col) + 1; next < len(num.val) {
+			h[0] = tailCell{v: num.val[next] / den.val[c.row], row: c.row, col: int32(next)}
+		} else if len(h) > 1 {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		} else {
+			return int(c.row), int(c.col) // every cell visited: only rounding kept the mass short
+		}
+		down(h, 0)
+	}
+}
+
+// down restores the min-heap h after h[i] grew.
+func down(h []tailCell, i int) {
+	for {
+		top := i
+		if l := 2*i + 1; l < len(h) && h[l].v < h[top].v {
+			top = l
+		}
+		if r := 2*i + 2; r < len(h) && h[r].v < h[top].v {
+			top = r
+		}
+		if top == i {
+			return
+		}
+		h[i], h[top] = h[top], h[i]
+		i = top
+	}
+}
+
+// A medianSampler draws from a distribution, in the bootstrap's refits,
+// by Walker's alias method: one random number per draw, however many
+// samples the point has.
+type medianSampler struct {
+	// Cell i holds val[i]; a draw picks a cell uniformly, keeps it when
+	// the low 32 bits of the random number are below thr[i] and takes
+	// alias[i] otherwise.
 	val   []float64
 	thr   []uint64
 	alias []int32
-
-	scratch []float64 // for direct resampling above maxTable
 }
 
-// newMedianSampler returns a sampler for xs, which must be sorted
-// ascending and non-empty. It keeps xs.
-func newMedianSampler(xs []float64) *medianSampler {
-	s := &medianSampler{sorted: xs}
-	k := len(xs)
-	if k > maxTable {
-		s.scratch = make([]float64, k)
-		return s
-	}
-	val, prob := medianDistribution(xs)
-	s.val = val
-	s.thr, s.alias = aliasTable(prob)
-	return s
+func newMedianSampler(d distribution) *medianSampler {
+	thr, alias := aliasTable(d.prob)
+	return &medianSampler{val: d.val, thr: thr, alias: alias}
 }
 
-// draw returns the median of one bootstrap resample.
-func (s *medianSampler) draw(r *rand.PCG) float64 {
-	if s.val == nil {
-		return s.resample(r)
-	}
-	return s.pick(r.Uint64())
-}
-
-// pick returns the tabulated median chosen by the random number x: the
-// cell from the high 32 bits by a multiply-shift (whose bias, at most
-// len(val)/2^32 per cell, is far below the Monte Carlo error of any
-// bootstrap), then the cell or its alias by the low 32 bits. It is small
-// enough to inline in the bootstrap's loop.
+// pick returns the value chosen by the random number x: the cell from
+// the high 32 bits by a multiply-shift (whose bias, at most len(val)/2^32
+// per cell, is far below the Monte Carlo error of any bootstrap), then
+// the cell or its alias by the low 32 bits. It is small enough to inline
+// in the bootstrap's loop.
 func (s *medianSampler) pick(x uint64) float64 {
 	i := int(((x >> 32) * uint64(len(s.val))) >> 32)
 	if x&0xffffffff >= s.thr[i] {
 		i = int(s.alias[i])
 	}
 	return s.val[i]
-}
-
-// resample draws k samples with replacement and returns their median.
-func (s *medianSampler) resample(r *rand.PCG) float64 {
-	k := len(s.sorted)
-	for i := range s.scratch {
-		s.scratch[i] = s.sorted[uniformIndex(r, k)]
-	}
-	return median(s.scratch)
 }
 
 // median returns the median of xs, reordering xs; xs must be non-empty.
@@ -94,10 +222,11 @@ func median(xs []float64) float64 {
 }
 
 // medianDistribution returns the values the median of a bootstrap resample
-// of the sorted sample xs can take and their probabilities. With k = len(xs)
-// and J(1) <= ... <= J(k) the sorted indices drawn (uniform on 1..k), the
-// median is xs[J(m+1)] for k = 2m+1, and (xs[J(m)] + xs[J(m+1)])/2 for k = 2m.
-// Equal samples give equal values in separate cells, which is harmless.
+// of the sorted sample xs can take and their probabilities, one cell per
+// order statistic (or pair of them). With k = len(xs) and J(1) <= ... <=
+// J(k) the sorted indices drawn (uniform on 1..k), the median is
+// xs[J(m+1)] for k = 2m+1, and (xs[J(m)] + xs[J(m+1)])/2 for k = 2m.
+// Equal samples give equal values in separate cells; merged adds them up.
 func medianDistribution(xs []float64) (val, prob []float64) {
 	k := len(xs)
 	kf := float64(k)
@@ -117,30 +246,28 @@ func medianDistribution(xs []float64) (val, prob []float64) {
 	}
 	// Even k. For a < b, J(m) = a and J(m+1) = b exactly when m draws fall
 	// in [1, a] with a among them and the other m in [b, k] with b among
-	// them: C(k, m) ((a/k)^m - ((a-1)/k)^m) ((k-b+1)/k)^m - ((k-b)/k)^m).
+	// them: C(k, m) ((a/k)^m - ((a-1)/k)^m) (((k-b+1)/k)^m - ((k-b)/k)^m).
 	// P(J(m) = J(m+1) = a) is P(J(m) = a) less those cells.
 	cells := k * (k + 1) / 2
 	val = make([]float64, 0, cells)
 	prob = make([]float64, 0, cells)
 	ckm := binomial(k, m)
-	pw := func(i int) float64 { return math.Pow(float64(i)/kf, float64(m)) }
-	lower := make([]float64, k+1) // lower[a] = (a/k)^m - ((a-1)/k)^m
-	upper := make([]float64, k+1) // upper[b] = ((k-b+1)/k)^m - ((k-b)/k)^m
-	for i := 1; i <= k; i++ {
-		lower[i] = pw(i) - pw(i-1)
-		upper[i] = pw(k-i+1) - pw(k-i)
+	pw := make([]float64, k+1) // pw[i] = (i/k)^m
+	for i := range pw {
+		pw[i] = math.Pow(float64(i)/kf, float64(m))
 	}
 	prevJm := 0.0 // P(J(m) <= a-1)
 	for a := 1; a <= k; a++ {
 		cdf := binomialTail(k, m, float64(a)/kf) // P(J(m) <= a)
 		pa := cdf - prevJm
 		prevJm = cdf
+		lower := pw[a] - pw[a-1]
 		diag := len(val)
 		val = append(val, xs[a-1])
 		prob = append(prob, 0)
 		off := 0.0
 		for b := a + 1; b <= k; b++ {
-			p := ckm * lower[a] * upper[b]
+			p := ckm * lower * (pw[k-b+1] - pw[k-b])
 			off += p
 			val = append(val, (xs[a-1]+xs[b-1])/2)
 			prob = append(prob, p)
@@ -150,20 +277,23 @@ func medianDistribution(xs []float64) (val, prob []float64) {
 	return val, normalized(prob)
 }
 
-// binomialTail returns P(Binomial(n, p) >= k).
+// binomialTail returns P(Binomial(n, p) >= k), summing the terms from
+// the top with the ratio of consecutive terms, so that it needs two
+// powers rather than two per term.
 func binomialTail(n, k int, p float64) float64 {
-	if k <= 0 {
+	if k <= 0 || p >= 1 {
 		return 1
 	}
-	if p >= 1 {
-		return 1
-	}
-	if p <= 0 {
+	if p <= 0 || k > n {
 		return 0
 	}
+	// term(i) = C(n, i) p^i (1-p)^(n-i); term(i-1) = term(i) i (1-p) / ((n-i+1) p).
+	term := math.Pow(p, float64(n))
 	sum := 0.0
-	for i := k; i <= n; i++ {
-		sum += binomial(n, i) * math.Pow(p, float64(i)) * math.Pow(1-p, float64(n-i))
+	r := (1 - p) / p
+	for i := n; i >= k; i-- {
+		sum += term
+		term *= float64(i) / float64(n-i+1) * r
 	}
 	return min(sum, 1)
 }
@@ -330,16 +460,6 @@ func (q *quantiles) insert(x float64) {
 // bounds returns the interval's bounds; at least q+1 values must have
 // been added.
 func (q *quantiles) bounds() (lo, hi float64) { return q.small[0], -q.large[0] }
-
-// percentiles returns the bounds of the percentile interval of the
-// replicates v (see quantiles); v must be non-empty.
-func percentiles(v []float64, conf float64) (lo, hi float64) {
-	q := newQuantiles(1, len(v), conf)
-	for _, x := range v {
-		q[0].add(x)
-	}
-	return q[0].bounds()
-}
 
 // siftDown restores the max-heap h after h[i] was lowered.
 func siftDown(h []float64, i int) {

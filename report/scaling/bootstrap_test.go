@@ -1,6 +1,7 @@
 package scaling
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -109,29 +110,26 @@ func TestAliasTable(t *testing.T) {
 	}
 }
 
-// TestMedianSamplerFrequencies draws from the tabulated sampler and from
-// direct resampling (above maxTable) and compares the frequencies with
-// the exact distribution, within 5 standard errors.
+// TestMedianSamplerFrequencies draws from the alias sampler of exact
+// median distributions and compares the frequencies with the
+// probabilities, within 5 standard errors.
 func TestMedianSamplerFrequencies(t *testing.T) {
-	for _, k := range []int{2, 5, 6, 7, maxTable + 1, maxTable + 2} {
+	for _, k := range []int{1, 2, 5, 6, 7, 10, 66} {
 		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
 			xs := make([]float64, k)
 			for i := range xs {
 				xs[i] = float64(i * i % 11) // ties included
 			}
 			slices.Sort(xs)
-			val, prob := medianDistribution(xs)
-			want := byValue(val, prob)
-			s := newMedianSampler(xs)
-			if (s.val == nil) != (k > maxTable) {
-				t.Fatalf("table used: %v, want %v", s.val != nil, k <= maxTable)
-			}
+			d := medianDist(xs)
+			s := newMedianSampler(d)
 			rng := rand.NewPCG(5, 6)
 			const draws = 200_000
 			count := map[float64]int{}
 			for range draws {
-				count[s.draw(rng)]++
+				count[s.pick(rng.Uint64())]++
 			}
+			want := byValue(d.val, d.prob)
 			for v := range count {
 				if _, ok := want[v]; !ok {
 					t.Fatalf("drew %v, which no resample's median can be", v)
@@ -145,6 +143,120 @@ func TestMedianSamplerFrequencies(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// randomDist returns a distribution of n atoms drawn from a few values
+// (so that ratios tie) with random probabilities.
+func randomDist(rng *rand.Rand, n int) distribution {
+	val := make([]float64, n)
+	prob := make([]float64, n)
+	for i := range val {
+		val[i] = float64(1 + rng.IntN(12))
+		prob[i] = rng.ExpFloat64() * rng.ExpFloat64()
+	}
+	return merged(val, normalized(prob))
+}
+
+func TestMerged(t *testing.T) {
+	d := merged([]float64{3, 1, 3, 2, 5}, []float64{0.25, 0.25, 0.25, 0.25, 0})
+	want := distribution{val: []float64{1, 2, 3}, prob: []float64{0.25, 0.25, 0.5}}
+	if !slices.Equal(d.val, want.val) || !slices.Equal(d.prob, want.prob) {
+		t.Errorf("merged = %+v, want %+v", d, want)
+	}
+}
+
+func TestMaxDist(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	for range 50 {
+		ds := []distribution{randomDist(rng, 1+rng.IntN(6)), randomDist(rng, 1+rng.IntN(6)), randomDist(rng, 1+rng.IntN(6))}[:1+rng.IntN(3)]
+		// Enumerate every combination.
+		want := map[float64]float64{}
+		var rec func(j int, best, p float64)
+		rec = func(j int, best, p float64) {
+			if j == len(ds) {
+				want[best] += p
+				return
+			}
+			for i, v := range ds[j].val {
+				rec(j+1, max(best, v), p*ds[j].prob[i])
+			}
+		}
+		rec(0, 0, 1)
+		got := maxDist(ds)
+		if !slices.IsSorted(got.val) {
+			t.Fatalf("values not sorted: %v", got.val)
+		}
+		for v, p := range want {
+			if i := slices.Index(got.val, v); i < 0 || math.Abs(got.prob[i]-p) > 1e-12 {
+				t.Fatalf("P(max = %v) = %v, want %v (got %+v)", v, got.prob, p, got)
+			}
+		}
+	}
+}
+
+// TestRatioBounds checks the tail walks against sorting every cell of the
+// ratio table.
+func TestRatioBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for i := range 500 {
+		num, den := randomDist(rng, 1+rng.IntN(8)), randomDist(rng, 1+rng.IntN(8))
+		if i%50 == 0 {
+			num = medianDist([]float64{1, 2, 2, 3, 5, 8}) // a real median's distribution
+		}
+		conf := []float64{0.95, 0.9, 0.5, 0.99}[i%4]
+		type cell struct{ v, p float64 }
+		var cells []cell
+		for a, x := range den.val {
+			for b, y := range num.val {
+				cells = append(cells, cell{y / x, den.prob[a] * num.prob[b]})
+			}
+		}
+		slices.SortFunc(cells, func(a, b cell) int { return cmp.Compare(a.v, b.v) })
+		target := (1-conf)/2 - tailTol
+		var want [2]float64
+		mass := 0.0
+		for _, c := range cells {
+			if mass += c.p; mass >= target {
+				want[0] = c.v
+				break
+			}
+		}
+		mass = 0
+		for j := len(cells) - 1; j >= 0; j-- {
+			if mass += cells[j].p; mass >= target {
+				want[1] = cells[j].v
+				break
+			}
+		}
+		lo, hi := ratioBounds(num, den, conf)
+		if lo != want[0] || hi != want[1] {
+			t.Fatalf("ratioBounds(%+v, %+v, %v) = %v, %v, want %v, %v", num, den, conf, lo, hi, want[0], want[1])
+		}
+	}
+}
+
+// TestRatioBoundsMonteCarlo checks that the exact bounds are what the
+// Monte Carlo bootstrap tends to: resample two samples' medians many
+// times and take the percentile ranks.
+func TestRatioBoundsMonteCarlo(t *testing.T) {
+	xs := []float64{0.9, 1, 1.02, 1.05, 1.1, 1.3}
+	ys := []float64{1.7, 1.8, 1.9, 1.95, 2, 2.4}
+	lo, hi := ratioBounds(medianDist(ys), medianDist(xs), 0.95)
+	rng := rand.New(rand.NewPCG(23, 24))
+	const r = 400_000
+	q := newQuantiles(1, r, 0.95)
+	bx, by := make([]float64, 6), make([]float64, 6)
+	for range r {
+		for i := range bx {
+			bx[i] = xs[rng.IntN(6)]
+			by[i] = ys[rng.IntN(6)]
+		}
+		q[0].add(median(by) / median(bx))
+	}
+	mlo, mhi := q[0].bounds()
+	if mlo != lo || mhi != hi {
+		t.Errorf("exact bounds %v, %v; Monte Carlo with %d resamples %v, %v", lo, hi, r, mlo, mhi)
 	}
 }
 
@@ -190,7 +302,7 @@ func TestSelectNth(t *testing.T) {
 	}
 }
 
-func TestPercentiles(t *testing.T) {
+func TestQuantiles(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, r := range []int{1, 2, 10, 39, 40, 999, 1000, 5000} {
 		for _, conf := range []float64{0.95, 0.9, 0.5} {
@@ -201,7 +313,11 @@ func TestPercentiles(t *testing.T) {
 			v[0] = math.Inf(1) // the peak's replicates may hold +Inf
 			sorted := slices.Sorted(slices.Values(v))
 			q := lowRank(r, conf)
-			lo, hi := percentiles(slices.Clone(v), conf)
+			acc := newQuantiles(1, r, conf)
+			for _, x := range v {
+				acc[0].add(x)
+			}
+			lo, hi := acc[0].bounds()
 			if lo != sorted[q] || hi != sorted[r-1-q] {
 				t.Errorf("r=%d conf=%v: percentiles = %v, %v, want %v, %v", r, conf, lo, hi, sorted[q], sorted[r-1-q])
 			}

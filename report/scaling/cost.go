@@ -1,78 +1,58 @@
 package scaling
 
-import (
-	"fmt"
-	"math/rand/v2"
-)
+import "fmt"
 
 // A Reference is the series a COST is measured against: in McSherry,
 // Isard and Murray's terms ("Scalability! But at what COST?", HotOS
 // 2015), a competent single-threaded implementation; in this project the
 // serial model. It holds the reference's best point, the highest median
-// throughput at any core count, and the bootstrap replicates of that
-// best, drawn once and shared by every series compared with it.
+// throughput at any core count, and the bootstrap distribution of that
+// best, computed once and shared by every series compared with it.
 //
 // A Reference is read-only once built: several goroutines may pass it to
 // Analyze at the same time.
 type Reference struct {
 	best   Summary
-	inv    []float64 // 1 over the best median of each resample; nil when no interval
-	reason string    // why there is no COST, when inv is nil
+	dist   distribution // of the best median, in units of scale; empty when no interval
+	scale  float64
+	reason string // why there is no COST, when dist is empty
 	notes  []string
-
-	resamples  int
-	seed       uint64
-	confidence float64
 }
 
-// NewReference builds the reference for COST from its points, with the
-// same options as the [Analyze] calls it will be passed to (Analyze
-// fails on a mismatch). The reference's best is, in each resample, the
-// highest of its points' resampled medians, so that choosing the best
-// point is part of what the interval accounts for. The error is non-nil
-// only for invalid options.
-func NewReference(points []Point, opt Options) (*Reference, error) {
-	o, err := opt.resolved()
-	if err != nil {
-		return nil, err
-	}
+// NewReference builds the reference for COST from its points, cleaned as
+// [Analyze] cleans a series'. The distribution of its best is that of the
+// highest of its points' bootstrap medians (each point resampled
+// independently), so that choosing the best point is part of what the
+// interval accounts for. It needs at least two samples at every point;
+// otherwise the COST of every series compared with it is undecided, with
+// the reason.
+func NewReference(points []Point) *Reference {
 	s := newSeries(points)
-	r := &Reference{notes: s.notes, resamples: o.Resamples, seed: o.Seed, confidence: o.Confidence}
+	r := &Reference{notes: s.notes, scale: s.scale}
 	if len(s.pts) == 0 {
 		r.reason = "the reference has no point with a positive, finite sample"
-		return r, nil
+		return r
 	}
 	for i, p := range s.pts {
 		if m := s.med[i] * s.scale; m > r.best.Median {
 			r.best = Summary{N: p.n, Samples: len(p.xs), Median: m}
 		}
 	}
-	switch {
-	case o.Resamples < 0:
-		r.reason = "the bootstrap is off: no interval to decide COST with"
-		return r, nil
-	case !s.multi:
+	if !s.multi {
 		r.reason = "a point of the reference has a single sample: no interval to decide COST with"
-		return r, nil
+		return r
 	}
-	samplers := make([]*medianSampler, len(s.pts))
+	ds := make([]distribution, len(s.pts))
 	for i, p := range s.pts {
-		samplers[i] = newMedianSampler(p.xs)
+		ds[i] = medianDist(p.xs)
 	}
-	rng := rand.NewPCG(o.Seed, streamReference)
-	r.inv = make([]float64, o.Resamples)
-	for k := range r.inv {
-		best := 0.0
-		for _, sm := range samplers {
-			best = max(best, sm.draw(rng))
-		}
-		r.inv[k] = 1 / (best * s.scale)
-	}
-	return r, nil
+	r.dist = maxDist(ds)
+	return r
 }
 
-// Best returns the reference's best point: the highest median throughput.
-// Its Median is 0 when the reference has no usable point.
+// Best returns the reference's best point: the highest median throughput
+// (at the smallest core count among equals). Its Median is 0 when the
+// reference has no usable point.
 func (r *Reference) Best() Summary { return r.best }
 
 // Notes lists what was dropped from the reference's points.
@@ -84,7 +64,9 @@ func (r *Reference) Notes() []string { return r.notes }
 //
 //   - at each core count N, Ratio is the series' median throughput over
 //     the reference's best median (> 1: faster than the reference at its
-//     best), with the bootstrap percentile interval of that ratio;
+//     best), with the bootstrap percentile interval of that ratio
+//     (exact, see [SampleBootstrap]; the reference's best is resampled
+//     as the highest of its points' resampled medians);
 //   - the series beats the reference at N when the whole interval lies
 //     above 1 (Lo > 1): faster, beyond the noise;
 //   - Cores is the smallest such N.
@@ -120,8 +102,10 @@ type CostPoint struct {
 	Beats bool `json:"beats"`
 }
 
-// finishCOST compares the series with ref.
-func (f *fitter) finishCOST(ref *Reference, iv *intervals, method IntervalMethod) {
+// finishCOST compares the series with ref: the interval of each ratio is
+// the exact bootstrap interval of the series' median over the reference's
+// best.
+func (f *fitter) finishCOST(ref *Reference, method IntervalMethod) {
 	s := f.s
 	c := &COST{Reference: ref.best}
 	f.a.COST = c
@@ -137,11 +121,13 @@ func (f *fitter) finishCOST(ref *Reference, iv *intervals, method IntervalMethod
 		return
 	}
 	has := c.Reason == ""
+	c.Points = make([]CostPoint, 0, len(s.pts))
 	for i, p := range s.pts {
 		v := s.med[i] * s.scale / ref.best.Median
 		var lo, hi float64
 		if has {
-			lo, hi = iv.cost[i].bounds()
+			lo, hi = ratioBounds(f.dists[i], ref.dist, f.o.Confidence)
+			lo, hi = lo*s.scale/ref.scale, hi*s.scale/ref.scale
 		}
 		pt := CostPoint{N: p.n, Ratio: f.fl.estimate(v, lo, hi, has), Beats: has && lo > 1}
 		if pt.Beats && c.Cores == 0 {

@@ -51,15 +51,21 @@
 //  4. Fit by least squares: Amdahl's law on the speedups of the points N
 //     > 1 (its only parameter, s, is held in [0, 1]), the USL on the
 //     throughputs, with sigma and kappa held at 0 or above.
-//  5. Bootstrap (Efron and Tibshirani, 1993): Options.Resamples times
-//     (DefaultResamples, 1000), resample each point's samples with
-//     replacement, take each point's median, and refit; the interval of
+//  5. Bootstrap (Efron and Tibshirani, 1993): resample each point's
+//     samples with replacement, take each point's median, and refit,
+//     Options.Resamples times (DefaultResamples, 1000); the interval of
 //     each value is the percentile interval of its replicates (the ranks
 //     floor(R(1-c)/2) and R-1 minus that, for R replicates at confidence
-//     c). This needs at least two samples at every point. When some point
-//     has a single sample, as in published data sets of one throughput per
-//     core count, each fit with more points than parameters is
-//     bootstrapped on its residuals instead (Davison and Hinkley, 1997);
+//     c). A value that is a ratio of two medians (a speedup X(N)/X(1),
+//     and so e(N), Amdahl's s on two points and its projection; a COST
+//     ratio) needs no refit: its interval is the limit of the same
+//     bootstrap as R grows without bound, computed exactly from the
+//     distribution of the median of a resample, which depends only on
+//     the ranks of the order statistics of uniform draws. This needs at
+//     least two samples at every point. When some point has a single
+//     sample, as in published data sets of one throughput per core
+//     count, each fit with more points than parameters is bootstrapped
+//     on its residuals instead (Davison and Hinkley, 1997);
 //     [IntervalMethod] says which was used. The peak N* is reported only
 //     when kappa's interval excludes 0.
 //  6. Project: evaluate each fitted law at Options.Project, with the
@@ -119,14 +125,19 @@
 // # Cost
 //
 // A report fits every case and model, most of them on two core counts,
-// so the common path is cheap: Amdahl's law on two points is a closed
-// form, and so are its interval and projection band, because s, e(N) and
-// S(N) are monotone in the measured speedup and percentiles commute with
-// monotone maps. The median of a bootstrap resample of k <= 64 samples is
-// not computed by drawing k values and sorting them: its exact
-// distribution is tabulated once per point and sampled with Walker's
-// alias method (Vose, IEEE TSE 17(9), 1991), one random number per draw.
-// Percentiles are found with two small heaps, without sorting the
-// replicates. A [Reference] draws its resamples once, for every model of
-// a case. The USL refits start warm and converge in a few steps.
+// so the common path is cheap and has no loop over resamples at all:
+// Amdahl's law on two points is a closed form, and so are its interval
+// and projection band, because s, e(N) and S(N) are monotone in the
+// measured speedup and percentile bounds commute with monotone maps. The
+// speedup's own interval is exact: each median's bootstrap distribution
+// (k(k+1)/2 cells for k samples) is tabulated once, and the tails of the
+// ratio of two such distributions are walked in order with a small heap
+// until they hold the tail's mass, visiting a few dozen cells. A
+// [Reference] tabulates its best once, for every model of a case. The
+// refits of the USL (and of Amdahl's law on more points) draw each
+// median from its table with Walker's alias method (Vose, IEEE TSE
+// 17(9), 1991), one random number per draw, start warm from the fit of
+// the measured points and converge in a few steps; their percentiles are
+// kept in two small heaps per value as the replicates come, without
+// storing or sorting them.
 package scaling

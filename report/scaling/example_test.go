@@ -45,15 +45,15 @@ func Example() {
 		fmt.Printf("USL speedup at %d cores: %s\n", p.N, interval(p.Speedup))
 	}
 	// Output:
-	// Amdahl s: 0.0545 [0.0493, 0.0562]
-	// USL sigma: 0.0275 [0.0133, 0.0401]
-	// USL kappa: 0.0032 [0.00161, 0.00457]
-	// USL peak N*: 17.4 [14.7, 24.4]
-	// e(2): 0.0522 [0.031, 0.0687]
-	// e(4): 0.0444 [0.036, 0.0499]
-	// e(8): 0.0554 [0.0502, 0.0571]
-	// USL speedup at 64 cores: 4.09 [3.16, 6.41]
-	// USL speedup at 128 cores: 2.27 [1.66, 3.97]
+	// Amdahl s: 0.0545 [0.0495, 0.0562]
+	// USL sigma: 0.0275 [0.0135, 0.0401]
+	// USL kappa: 0.0032 [0.0016, 0.00459]
+	// USL peak N*: 17.4 [14.7, 24.5]
+	// e(2): 0.0522 [0.0297, 0.069]
+	// e(4): 0.0444 [0.0362, 0.0493]
+	// e(8): 0.0554 [0.0504, 0.057]
+	// USL speedup at 64 cores: 4.09 [3.14, 6.38]
+	// USL speedup at 128 cores: 2.27 [1.65, 4.01]
 }
 
 // Two core counts, as on a two-core laptop, give Amdahl's law and
@@ -88,11 +88,7 @@ func ExampleNewReference() {
 		{N: 1, X: []float64{20, 21, 19, 20, 22, 18}},
 		{N: 2, X: []float64{38, 41, 39, 40, 37, 42}},
 	}
-	ref, err := scaling.NewReference(serial, scaling.Options{})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
+	ref := scaling.NewReference(serial)
 	for _, m := range []struct {
 		name string
 		pts  []scaling.Point
@@ -105,9 +101,9 @@ func ExampleNewReference() {
 	}
 	// Output:
 	// pool: COST 2 cores
-	//   N=1: 0.7 [0.683, 0.713] times serial's best
-	//   N=2: 1.35 [1.32, 1.37] times serial's best
+	//   N=1: 0.7 [0.682, 0.714] times serial's best
+	//   N=2: 1.35 [1.33, 1.38] times serial's best
 	// procpool: COST unbounded
-	//   N=1: 0.2 [0.187, 0.214] times serial's best
-	//   N=2: 0.395 [0.373, 0.412] times serial's best
+	//   N=1: 0.2 [0.185, 0.214] times serial's best
+	//   N=2: 0.395 [0.374, 0.413] times serial's best
 }

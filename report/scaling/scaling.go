@@ -2,7 +2,6 @@ package scaling
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -11,8 +10,9 @@ import (
 
 // Defaults of [Options].
 const (
-	// DefaultResamples is the number of bootstrap resamples: enough for
-	// the 2.5th and 97.5th percentiles to rest on 25 replicates each.
+	// DefaultResamples is the number of bootstrap resamples of the
+	// refits: enough for the 2.5th and 97.5th percentiles to rest on 25
+	// replicates each.
 	DefaultResamples = 1000
 	// DefaultSeed seeds every bootstrap, so that the same points always
 	// give the same intervals, whatever the order or the goroutine in
@@ -29,7 +29,6 @@ const (
 // seeded with (Options.Seed, stream).
 const (
 	streamSamples uint64 = iota + 1
-	streamReference
 	streamAmdahlResiduals
 	streamUSLResiduals
 )
@@ -54,9 +53,11 @@ func DefaultProjection() []int {
 // Options configures [Analyze] and [NewReference]. The zero value asks for
 // the defaults.
 type Options struct {
-	// Resamples is the number of bootstrap resamples: 0 means
+	// Resamples is the number of bootstrap resamples for the refits of
+	// Amdahl's law on more than two points and of the USL (the ratios of
+	// two medians need none, see [IntervalMethod]): 0 means
 	// DefaultResamples, a negative value turns the bootstrap off (no
-	// intervals, no peak, no COST).
+	// intervals at all, no peak, no COST).
 	Resamples int
 	// Seed seeds the bootstrap; 0 means DefaultSeed.
 	Seed uint64
@@ -135,8 +136,13 @@ const (
 	// than parameters and some point had a single sample.
 	NoInterval IntervalMethod = "none"
 	// SampleBootstrap resamples each point's samples with replacement,
-	// takes each point's median and refits. It is used when every point
-	// has at least two samples.
+	// takes each point's median and refits, Options.Resamples times;
+	// the interval is the percentile interval of the replicates. It is
+	// used when every point has at least two samples. A value that is a
+	// ratio of two medians (a speedup X(N)/X(1), e(N), Amdahl's s on two
+	// points and its projection, a COST ratio) needs no refit: its
+	// interval is the limit of the same bootstrap with infinitely many
+	// resamples, computed exactly from the distribution of each median.
 	SampleBootstrap IntervalMethod = "samples"
 	// ResidualBootstrap adds residuals of the fit, drawn with replacement
 	// (centred and scaled by sqrt(n/(n-p)) for n residuals and p
@@ -226,7 +232,8 @@ type USL struct {
 	Projection []Projected `json:"projection"`
 }
 
-// A KarpFlatt is the Karp-Flatt metric at one measured core count N >= 2:
+// A KarpFlatt is the Karp-Flatt metric at one measured core count N >= 2,
+// with exact bootstrap intervals (see [SampleBootstrap]):
 // the experimentally determined serial fraction e(N) = (N/S - 1)/(N - 1)
 // with S = X(N)/X(1). A constant e(N) points to a serial part (Amdahl);
 // an e(N) that grows with N points to overheads that grow with the
@@ -272,7 +279,8 @@ type Analysis struct {
 	// Notes lists what was dropped or could not be estimated, as
 	// sentences.
 	Notes []string `json:"notes"`
-	// Resamples, Seed and Confidence are the bootstrap's settings.
+	// Resamples, Seed and Confidence are the bootstrap's settings
+	// (Resamples and Seed apply to the refits).
 	Resamples  int     `json:"resamples"`
 	Seed       uint64  `json:"seed"`
 	Confidence float64 `json:"confidence"`
@@ -297,19 +305,24 @@ type cleanPoint struct {
 // what cannot be used (with a note) and scales the samples so that the
 // largest median is 1.
 func newSeries(points []Point) *series {
-	s := &series{multi: true}
+	s := &series{multi: true, pts: make([]cleanPoint, 0, len(points))}
 	sorted := slices.Clone(points)
 	slices.SortStableFunc(sorted, func(a, b Point) int { return cmp.Compare(a.N, b.N) })
+	total := 0
+	for _, p := range sorted {
+		total += len(p.X)
+	}
+	buf := make([]float64, 0, total) // every point's samples, in turn
 	for i := 0; i < len(sorted); {
 		n := sorted[i].N
-		var xs []float64
+		start := len(buf)
 		given, bad, runs := 0, 0, 0
 		for ; i < len(sorted) && sorted[i].N == n; i++ {
 			runs++
 			for _, x := range sorted[i].X {
 				given++
 				if x > 0 && !math.IsInf(x, 1) {
-					xs = append(xs, x)
+					buf = append(buf, x)
 				} else {
 					bad++ // NaN fails x > 0 too
 				}
@@ -325,6 +338,7 @@ func newSeries(points []Point) *series {
 		if bad > 0 {
 			s.notes = append(s.notes, fmt.Sprintf("N=%d: dropped %d of %d samples that are not positive, finite throughputs", n, bad, given))
 		}
+		xs := buf[start:len(buf):len(buf)]
 		if len(xs) == 0 {
 			s.notes = append(s.notes, fmt.Sprintf("N=%d: no usable sample, point dropped", n))
 			continue
@@ -332,6 +346,8 @@ func newSeries(points []Point) *series {
 		slices.Sort(xs)
 		s.pts = append(s.pts, cleanPoint{n: n, xs: xs})
 	}
+	s.n = make([]float64, 0, len(s.pts))
+	s.med = make([]float64, 0, len(s.pts))
 	for _, p := range s.pts {
 		m := median(slices.Clone(p.xs))
 		s.n = append(s.n, float64(p.n))
@@ -377,11 +393,8 @@ func Analyze(points []Point, ref *Reference, opt Options) (Analysis, error) {
 	if err != nil {
 		return Analysis{}, err
 	}
-	if ref != nil && (ref.resamples != o.Resamples || ref.seed != o.Seed || ref.confidence != o.Confidence) {
-		return Analysis{}, errors.New("the reference was built with other bootstrap options than the analysis")
-	}
 	s := newSeries(points)
-	a := Analysis{Notes: s.notes, Resamples: o.Resamples, Seed: o.Seed, Confidence: o.Confidence}
+	a := Analysis{Points: make([]Summary, 0, len(s.pts)), Notes: s.notes, Resamples: o.Resamples, Seed: o.Seed, Confidence: o.Confidence}
 	for _, p := range s.pts {
 		a.Points = append(a.Points, Summary{N: p.n, Samples: len(p.xs), Median: s.med[len(a.Points)] * s.scale})
 	}
@@ -401,6 +414,12 @@ type fitter struct {
 	sHat   float64
 	usl    *uslProblem // nil when not fitted
 	uHat   [2]float64
+
+	// With the sample bootstrap: each point's exact bootstrap median
+	// distribution, and the bounds of each speedup median(N_i)/median(1)
+	// (index i >= 1, when Amdahl is fitted).
+	dists            []distribution
+	ratioLo, ratioHi []float64
 }
 
 // run fits, bootstraps and fills in f.a.
@@ -441,13 +460,16 @@ func (f *fitter) run(ref *Reference) {
 	}
 	var iv *intervals
 	if method == SampleBootstrap {
-		iv = f.sampleBootstrap(ref)
+		f.exactRatios()
+		if f.usl != nil || (f.amdahl != nil && len(f.amdahl.n) > 1) {
+			iv = f.sampleBootstrap()
+		}
 	}
 	f.finishAmdahl(iv, method)
 	f.finishUSL(iv, method)
-	f.finishKarpFlatt(iv)
+	f.finishKarpFlatt()
 	if ref != nil {
-		f.finishCOST(ref, iv, method)
+		f.finishCOST(ref, method)
 	}
 	f.dropNonFinite()
 }
@@ -546,76 +568,69 @@ func (f *fitter) fitUSL() {
 	}
 }
 
-// intervals accumulates the replicates of one sample bootstrap, each
-// quantity in its own quantiles.
-type intervals struct {
-	ratio []quantiles // ratio[i]: median(N_i)/median(1), i >= 1; nil without Amdahl
-	s     []quantiles // one: Amdahl's s, when fitted on more than two points
-	usl   *uslIntervals
-	cost  []quantiles // cost[i]: median(N_i)/the reference's best; nil without one
+// exactRatios computes each point's bootstrap median distribution and the
+// exact bounds of the speedups, which Karp-Flatt and the two-point Amdahl
+// fit map.
+func (f *fitter) exactRatios() {
+	s := f.s
+	f.dists = make([]distribution, len(s.pts))
+	for i, p := range s.pts {
+		f.dists[i] = medianDist(p.xs)
+	}
+	if f.amdahl == nil {
+		return
+	}
+	f.ratioLo = make([]float64, len(s.pts))
+	f.ratioHi = make([]float64, len(s.pts))
+	for i := 1; i < len(s.pts); i++ {
+		f.ratioLo[i], f.ratioHi[i] = ratioBounds(f.dists[i], f.dists[0], f.o.Confidence)
+	}
 }
 
-// sampleBootstrap draws the resamples of every point once and refits
-// every model on each, streaming the replicates into their intervals.
-func (f *fitter) sampleBootstrap(ref *Reference) *intervals {
+// intervals accumulates the replicates of the sample bootstrap's refits.
+type intervals struct {
+	s   []quantiles // one: Amdahl's s, when fitted on more than two points
+	usl *uslIntervals
+}
+
+// sampleBootstrap draws Options.Resamples resamples of every point's
+// median and refits Amdahl's law (on more than two points) and the USL on
+// each, streaming the replicates into their intervals.
+func (f *fitter) sampleBootstrap() *intervals {
 	s, o := f.s, f.o
-	r := o.Resamples
 	p := len(s.pts)
 	samplers := make([]*medianSampler, p)
-	for i, pt := range s.pts {
-		samplers[i] = newMedianSampler(pt.xs)
+	for i, d := range f.dists {
+		samplers[i] = newMedianSampler(d)
 	}
 	iv := &intervals{}
-	var amdahl *amdahlProblem // for the refits on more than two points
-	if f.amdahl != nil {
-		iv.ratio = newQuantiles(p, r, o.Confidence)
-		if len(f.amdahl.n) > 1 {
-			iv.s = newQuantiles(1, r, o.Confidence)
-			amdahl = &amdahlProblem{n: f.amdahl.n, sp: make([]float64, len(f.amdahl.n))}
-		}
+	var amdahl *amdahlProblem
+	if f.amdahl != nil && len(f.amdahl.n) > 1 {
+		iv.s = newQuantiles(1, o.Resamples, o.Confidence)
+		amdahl = &amdahlProblem{n: f.amdahl.n, sp: make([]float64, len(f.amdahl.n))}
 	}
 	var usl *uslProblem
 	if f.usl != nil {
 		usl = newUSLProblem(s.n, make([]float64, p))
-		iv.usl = newUSLIntervals(r, o.Confidence, o.Project)
-	}
-	withCost := ref != nil && ref.inv != nil
-	if withCost {
-		iv.cost = newQuantiles(p, r, o.Confidence)
+		iv.usl = newUSLIntervals(o.Resamples, o.Confidence, o.Project)
 	}
 	rng := rand.NewPCG(o.Seed, streamSamples)
 	m := make([]float64, p)
-	for k := range r {
+	for range o.Resamples {
 		for i, sm := range samplers {
-			if sm.val != nil {
-				m[i] = sm.pick(rng.Uint64())
-			} else {
-				m[i] = sm.resample(rng)
-			}
+			m[i] = sm.pick(rng.Uint64())
 		}
-		if iv.ratio != nil {
+		if amdahl != nil {
 			for i := 1; i < p; i++ {
-				ratio := m[i] / m[0]
-				iv.ratio[i].add(ratio)
-				if amdahl != nil {
-					amdahl.sp[i-1] = ratio
-				}
+				amdahl.sp[i-1] = m[i] / m[0]
 			}
-			if amdahl != nil {
-				sk, _, _ := fitAmdahl(amdahl, f.sHat, replicateIter)
-				iv.s[0].add(sk)
-			}
+			sk, _, _ := fitAmdahl(amdahl, f.sHat, replicateIter)
+			iv.s[0].add(sk)
 		}
 		if usl != nil {
 			copy(usl.x, m)
 			q, _, _ := fitUSL(usl, &f.uHat, replicateIter)
 			iv.usl.add(usl.lambda(q)*s.scale, q[0], q[1], o.Project)
-		}
-		if withCost {
-			c := s.scale * ref.inv[k]
-			for i := range m {
-				iv.cost[i].add(m[i] * c)
-			}
 		}
 	}
 	return iv

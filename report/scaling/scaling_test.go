@@ -390,10 +390,7 @@ func TestNoisyWide(t *testing.T) {
 
 func TestCOST(t *testing.T) {
 	serial := series([]int{1, 2, 4}, func(float64) float64 { return 100 }, six...)
-	ref, err := scaling.NewReference(serial, scaling.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := scaling.NewReference(serial)
 	for _, tc := range []struct {
 		name      string
 		pts       []scaling.Point
@@ -446,17 +443,8 @@ func TestOptions(t *testing.T) {
 		if _, err := scaling.Analyze(pts, nil, o); err == nil {
 			t.Errorf("Analyze with %+v: no error", o)
 		}
-		if _, err := scaling.NewReference(pts, o); err == nil {
-			t.Errorf("NewReference with %+v: no error", o)
-		}
 	}
-	ref, err := scaling.NewReference(pts, scaling.Options{Resamples: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := scaling.Analyze(pts, ref, scaling.Options{}); err == nil {
-		t.Error("a reference of 200 resamples passed to an analysis of 1000: no error")
-	}
+	ref := scaling.NewReference(pts)
 	a, err := scaling.Analyze(pts, ref, scaling.Options{Resamples: 200, Project: []int{3, 64}})
 	if err != nil {
 		t.Fatal(err)
@@ -464,11 +452,7 @@ func TestOptions(t *testing.T) {
 	if a.Resamples != 200 || a.Seed != scaling.DefaultSeed || a.Confidence != 0.95 || len(a.USL.Projection) != 2 || a.USL.Projection[1].N != 64 {
 		t.Errorf("options not applied: %+v", a)
 	}
-	offRef, err := scaling.NewReference(pts, scaling.Options{Resamples: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	off, err := scaling.Analyze(pts, offRef, scaling.Options{Resamples: -1})
+	off, err := scaling.Analyze(pts, ref, scaling.Options{Resamples: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -491,7 +475,7 @@ func TestDeterministic(t *testing.T) {
 	for i := range pts {
 		rng.Shuffle(len(pts[i].X), func(a, b int) { pts[i].X[a], pts[i].X[b] = pts[i].X[b], pts[i].X[a] })
 	}
-	ref, _ := scaling.NewReference(pts[:2], scaling.Options{})
+	ref := scaling.NewReference(pts[:2])
 	first := analyze(t, pts, ref)
 	shuffled := slices.Clone(pts)
 	slices.Reverse(shuffled)
@@ -550,10 +534,7 @@ func TestDegenerate(t *testing.T) {
 		{"large core counts", series([]int{1, 1000, 100000, 10000000}, func(n float64) float64 { return n / (1 + 0.01*(n-1)) }, six...), true, true, ""},
 	}
 	serial := series([]int{1, 2}, func(float64) float64 { return 1 }, six...)
-	ref, err := scaling.NewReference(serial, scaling.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := scaling.NewReference(serial)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, r := range []*scaling.Reference{nil, ref} {
@@ -572,9 +553,7 @@ func TestDegenerate(t *testing.T) {
 				}
 			}
 			// The reference accepts the same inputs.
-			if r, err := scaling.NewReference(tc.pts, scaling.Options{}); err != nil {
-				t.Error(err)
-			} else if _, err := json.Marshal(r.Best()); err != nil {
+			if _, err := json.Marshal(scaling.NewReference(tc.pts).Best()); err != nil {
 				t.Error(err)
 			}
 		})
