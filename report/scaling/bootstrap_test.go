@@ -45,6 +45,15 @@ func byValue(val, prob []float64) map[float64]float64 {
 	return d
 }
 
+// cellsByValue sums the probabilities of cells of equal values.
+func cellsByValue(cells []cell) map[float64]float64 {
+	d := map[float64]float64{}
+	for _, c := range cells {
+		d[c.v] += c.p
+	}
+	return d
+}
+
 func TestMedianDistributionExact(t *testing.T) {
 	samples := [][]float64{
 		{5},
@@ -61,8 +70,7 @@ func TestMedianDistributionExact(t *testing.T) {
 	for _, xs := range samples {
 		t.Run(fmt.Sprint(xs), func(t *testing.T) {
 			want := enumerateMedians(xs)
-			val, prob := medianDistribution(xs)
-			got := byValue(val, prob)
+			got := cellsByValue(medianCells(xs))
 			if len(got) != len(want) {
 				t.Fatalf("%d distinct medians, want %d", len(got), len(want))
 			}
@@ -91,15 +99,18 @@ func aliasProbabilities(thr []uint64, alias []int32) []float64 {
 func TestAliasTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for n := 1; n <= 300; n += 7 {
-		prob := make([]float64, n)
-		for i := range prob {
-			prob[i] = rng.ExpFloat64()
+		cells := make([]cell, n)
+		for i := range cells {
+			cells[i].p = rng.ExpFloat64()
 			if rng.IntN(5) == 0 {
-				prob[i] = 0 // cells that must never be drawn
+				cells[i].p = 0 // cells that must never be drawn
 			}
 		}
-		prob[rng.IntN(n)] = 1 // at least one positive cell
-		normalized(prob)
+		cells[rng.IntN(n)].p = 1 // at least one positive cell
+		prob := make([]float64, n)
+		for i, c := range normalized(cells) {
+			prob[i] = c.p
+		}
 		thr, alias := aliasTable(prob)
 		got := aliasProbabilities(thr, alias)
 		for i := range prob {
@@ -149,17 +160,15 @@ func TestMedianSamplerFrequencies(t *testing.T) {
 // randomDist returns a distribution of n atoms drawn from a few values
 // (so that ratios tie) with random probabilities.
 func randomDist(rng *rand.Rand, n int) distribution {
-	val := make([]float64, n)
-	prob := make([]float64, n)
-	for i := range val {
-		val[i] = float64(1 + rng.IntN(12))
-		prob[i] = rng.ExpFloat64() * rng.ExpFloat64()
+	cells := make([]cell, n)
+	for i := range cells {
+		cells[i] = cell{float64(1 + rng.IntN(12)), rng.ExpFloat64() * rng.ExpFloat64()}
 	}
-	return merged(val, normalized(prob))
+	return merged(normalized(cells))
 }
 
 func TestMerged(t *testing.T) {
-	d := merged([]float64{3, 1, 3, 2, 5}, []float64{0.25, 0.25, 0.25, 0.25, 0})
+	d := merged([]cell{{3, 0.25}, {1, 0.25}, {3, 0.25}, {2, 0.25}, {5, 0}})
 	want := distribution{val: []float64{1, 2, 3}, prob: []float64{0.25, 0.25, 0.5}}
 	if !slices.Equal(d.val, want.val) || !slices.Equal(d.prob, want.prob) {
 		t.Errorf("merged = %+v, want %+v", d, want)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 )
 
 // Defaults of [Options].
@@ -444,7 +445,7 @@ func (f *fitter) run(ref *Reference) {
 		f.fitAmdahl()
 	}
 	if p < 3 {
-		a.Unfitted = append(a.Unfitted, Unfitted{ModelUSL, fmt.Sprintf("%s: the USL has three parameters and needs at least three core counts", countCores(p))})
+		a.Unfitted = append(a.Unfitted, Unfitted{ModelUSL, countCores(p) + ": the USL has three parameters and needs at least three core counts"})
 	} else {
 		f.fitUSL()
 	}
@@ -527,7 +528,7 @@ func countCores(n int) string {
 	if n == 1 {
 		return "one core count only"
 	}
-	return fmt.Sprintf("%d core counts", n)
+	return strconv.Itoa(n) + " core counts"
 }
 
 func (f *fitter) fitAmdahl() {
