@@ -29,15 +29,7 @@ func uslData(rng *rand.Rand, ns []float64, sigma, kappa, noise float64) []float6
 // independent check of the solver: it shares no code with it.
 func gonumUSL(t *testing.T, ns, xs []float64) (sigma, kappa, ss float64) {
 	t.Helper()
-	f := func(p []float64) float64 {
-		s, k := p[1]*p[1], p[2]*p[2]
-		sum := 0.0
-		for i, n := range ns {
-			r := xs[i] - p[0]*n/(1+s*(n-1)+k*n*(n-1))
-			sum += r * r
-		}
-		return sum
-	}
+	f, _ := gonumObjective(ns, xs)
 	ss = math.Inf(1)
 	for _, st := range [][]float64{{xs[0], 0.1, 0.01}, {xs[0], 0.3, 0.1}, {xs[0] / 2, 0.01, 0.001}, {1, 0.5, 0.3}, {xs[0], 1, 0.001}} {
 		settings := &optimize.Settings{Converger: &optimize.FunctionConverge{Absolute: 1e-17, Relative: 1e-15, Iterations: 200}, MajorIterations: 10000}

@@ -51,8 +51,7 @@ func DefaultProjection() []int {
 	return ns
 }
 
-// Options configures [Analyze] and [NewReference]. The zero value asks for
-// the defaults.
+// Options configures [Analyze]. The zero value asks for the defaults.
 type Options struct {
 	// Resamples is the number of bootstrap resamples for the refits of
 	// Amdahl's law on more than two points and of the USL (the ratios of
@@ -179,8 +178,9 @@ type Projected struct {
 // measured speedups S(N) = X(N)/X(1).
 type Amdahl struct {
 	// S is the serial fraction, in [0, 1]: the part of the work that
-	// does not speed up. 0 means perfect scaling (or better: a
-	// superlinear series sits on this bound), 1 no gain from more cores.
+	// does not speed up. 0 means perfect scaling (a superlinear series
+	// sits on this bound too), 1 no gain from more cores (as does a
+	// series that slows down: see RMSE for how badly it fits).
 	S Estimate `json:"s"`
 	// RMSE is the root mean square of the speedup residuals over the
 	// points N > 1; 0 for an exact fit.
@@ -233,12 +233,13 @@ type USL struct {
 	Projection []Projected `json:"projection"`
 }
 
-// A KarpFlatt is the Karp-Flatt metric at one measured core count N >= 2,
-// with exact bootstrap intervals (see [SampleBootstrap]):
+// A KarpFlatt is the Karp-Flatt metric at one measured core count N >= 2:
 // the experimentally determined serial fraction e(N) = (N/S - 1)/(N - 1)
-// with S = X(N)/X(1). A constant e(N) points to a serial part (Amdahl);
-// an e(N) that grows with N points to overheads that grow with the
-// cores (under the USL it is close to a straight line in N).
+// with S = X(N)/X(1), with exact bootstrap intervals (see
+// [SampleBootstrap]). A constant e(N) points to a serial part (Amdahl);
+// an e(N) that grows with N points to overheads that grow with the cores
+// (under the USL with lambda = X(1) it is the straight line sigma +
+// kappa N).
 type KarpFlatt struct {
 	N int `json:"n"`
 	// Speedup is the ratio of the medians X(N)/X(1).
