@@ -115,9 +115,10 @@
 // gonum's optimize package (the well-kept choice in Go) has no
 // Levenberg-Marquardt and no bounds, and its Minimize runs each search
 // through goroutines and channels: on the same problems its BFGS and
-// Nelder-Mead take some 0.3 to 0.8 ms per fit against a few microseconds
-// here (BenchmarkFitUSL), and a report refits every series a thousand
-// times. gonum is used in the tests instead, as an independent check:
+// Nelder-Mead take some 0.2 to 0.8 ms per fit, against 4 to 12
+// microseconds for a cold fit here and 1 to 2 for a warm one
+// (BenchmarkFitUSL, 5 and 32 points), and the USL is refitted a thousand
+// times per series. gonum is used in the tests instead, as an independent check:
 // TestFitUSLAgainstGonum fits clean, noisy and pathological series and
 // fails if gonum's Nelder-Mead, from several starts, finds a smaller sum
 // of squares within the bounds.
