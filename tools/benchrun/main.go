@@ -55,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		count      = fs.Int("count", 0, "samples per benchmark and core count `n` (default the profile's)")
 		benchtime  = fs.String("benchtime", "", "go test -benchtime of one sample (default the profile's)")
 		bench      = fs.String("bench", ".", "run only benchmarks matching `regexp`, as go test -bench")
-		output     = fs.String("o", "", "results `file` (default OUTDIR/PROFILE-TOOLCHAIN-DATE.txt)")
+		output     = fs.String("o", "", "results `file`, replaced if it exists (default OUTDIR/PROFILE-TOOLCHAIN-DATE.txt, never replaced: a run in the same second gets NAME-2.txt)")
 		outDir     = fs.String("outdir", "out/results", "`folder` for default-named results files")
 		toolchain  = fs.String("toolchain", "", "GOTOOLCHAIN `value` to run with (default the installed go)")
 		toolchains = fs.String("toolchains", "", "comma-separated GOTOOLCHAIN `values` to compare in interleaved rounds (local = the installed go)")

@@ -221,12 +221,13 @@ func (r *runner) run(ctx context.Context) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(out), 0o777); err != nil {
 		return "", fmt.Errorf("results folder: %w", err)
 	}
-	partial := out + PartialSuffix
-	f, err := os.Create(partial)
+	chosen := r.opts.Output != ""
+	f, err := createPartial(out, chosen)
 	if err != nil {
-		return "", fmt.Errorf("results file: %w", err)
+		return "", err
 	}
 	defer f.Close()
+	partial := f.Name()
 
 	// Step 2: list.
 	lists := make([][]pkgBenches, len(tcs))
@@ -280,8 +281,8 @@ func (r *runner) run(ctx context.Context) (string, error) {
 	if err := f.Close(); err != nil {
 		return "", fmt.Errorf("writing %s: %w", partial, err)
 	}
-	if err := os.Rename(partial, out); err != nil {
-		return "", fmt.Errorf("results file: %w", err)
+	if out, err = finish(partial, chosen); err != nil {
+		return "", err
 	}
 	r.prog.logf("done in %s: %s", r.opts.Now().Sub(start).Round(time.Second), out)
 	return out, nil
