@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"concbench/tools/benchrun/internal/runner"
 )
@@ -100,9 +101,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case *toolchains != "":
 		opts.Toolchains = runner.ParseToolchains(*toolchains)
 	}
-	// On an interrupt the runner stops go test and keeps what was
-	// measured in the .partial file.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// On a signal that would end benchrun (Ctrl-C, kill, a closed
+	// terminal) the runner stops every process it started, at once, and
+	// keeps what was measured in the .partial file.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	path, err := runner.Run(ctx, opts)
 	if err != nil {

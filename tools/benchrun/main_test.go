@@ -13,6 +13,18 @@ import (
 // suite is the runner's tiny stand-in for the benchmark module.
 const suite = "internal/runner/testdata/suite"
 
+// mainEnv makes this test binary run as benchrun, for the tests that need
+// benchrun as a process of its own.
+const mainEnv = "BENCHRUN_TEST_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 func TestRunUsageErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name    string

@@ -22,7 +22,9 @@
 //  4. Finish: the file is written as NAME.partial and renamed to NAME only
 //     when every package passed. A failing package stops the run with its
 //     output shown; the .partial file keeps what was measured so far and
-//     cannot be mistaken for a complete result.
+//     cannot be mistaken for a complete result. A cancelled context stops
+//     the run the same way, ending every process it started (see
+//     [command]).
 package runner
 
 import (
@@ -375,12 +377,13 @@ func parseGoVersion(out string) (string, error) {
 // go test's order, and whether go test printed a cpu: line itself.
 func (r *runner) list(ctx context.Context, tc toolchain) ([]pkgBenches, bool, error) {
 	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, r.opts.Go, "test", "-run", "^$", "-bench", r.opts.Bench,
+	cmd := command(ctx, r.opts.Go, "test", "-run", "^$", "-bench", r.opts.Bench,
 		"-benchtime", "1x", "-count", "1", "-cpu", "1", "./...")
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = r.opts.Dir, r.env(tc), &out, &out
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Run(); err != nil {
+	if err := runGroup(ctx, cmd); err != nil {
+		if ctx.Err() != nil {
+			return nil, false, stopped(ctx)
+		}
 		r.prog.passthrough(strings.TrimRight(out.String(), "\n"))
 		return nil, false, fmt.Errorf("listing benchmarks with %s: go test in %s: %w", tc.version, r.opts.Dir, err)
 	}
@@ -451,20 +454,25 @@ func (r *runner) goTestAt(ctx context.Context, f io.Writer, tc toolchain, pkg st
 	out := &stream{file: f, prog: r.prog}
 	errs := &lineWriter{fn: r.prog.passthrough}
 	procs := strconv.Itoa(cpu)
-	cmd := exec.CommandContext(ctx, r.opts.Go, "test", "-run", "^$", "-bench", r.opts.Bench,
+	cmd := command(ctx, r.opts.Go, "test", "-run", "^$", "-bench", r.opts.Bench,
 		"-benchtime", r.benchtime, "-count", strconv.Itoa(count), "-cpu", procs, pkg)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = r.opts.Dir, withEnv(r.env(tc), "GOMAXPROCS", procs), out, errs
-	// An interrupt lets go test stop its test binary too; a kill would
-	// orphan it.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	err := cmd.Run()
+	err := runGroup(ctx, cmd)
 	out.flush()
 	errs.flush()
+	if ctx.Err() != nil {
+		return stopped(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("go test %s at GOMAXPROCS=%d with %s: %w", pkg, cpu, tc.version, err)
 	}
 	return nil
+}
+
+// stopped is the error of a run stopped by ctx, naming the cause: the
+// signal, for a run that main stopped on one.
+func stopped(ctx context.Context) error {
+	return fmt.Errorf("stopped: %w", context.Cause(ctx))
 }
 
 func (r *runner) env(tc toolchain) []string {

@@ -22,7 +22,7 @@ import (
 
 // suite is a tiny benchmark module standing in for the real suite, so that
 // these tests do not depend on its duration: alpha has two sub-benchmarks,
-// beta one (failing on demand), nobench none.
+// beta one (failing on demand), gamma one (hanging on demand), nobench none.
 const suite = "testdata/suite"
 
 var fixedDate = time.Date(2026, 11, 27, 10, 30, 0, 0, time.UTC)
@@ -118,6 +118,8 @@ func TestRun(t *testing.T) {
 			{"fakesuite/alpha", "Alpha/model=pool/items=1-2"},
 			{"fakesuite/beta", "Beta"},
 			{"fakesuite/beta", "Beta-2"},
+			{"fakesuite/gamma", "Gamma"},
+			{"fakesuite/gamma", "Gamma-2"},
 		} {
 			want = append(want, result{v, "quick", r.pkg, r.name})
 		}
@@ -142,8 +144,8 @@ func TestRun(t *testing.T) {
 	if v, ok := config["fetch-url"]; ok {
 		t.Errorf("config fetch-url: %s, want none when %s is unset", v, FetchURLEnv)
 	}
-	if !strings.Contains(report.String(), "[12/12] BenchmarkBeta-2 ") {
-		t.Errorf("progress report lacks the last of 12 results:\n%s", &report)
+	if !strings.Contains(report.String(), "[16/16] BenchmarkGamma-2 ") {
+		t.Errorf("progress report lacks the last of 16 results:\n%s", &report)
 	}
 }
 
