@@ -52,9 +52,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	var (
 		profile    = fs.String("profile", runner.Profiles()[0].Name, "input sizes, count and benchtime: `name`, one of\n"+strings.Join(profiles, "\n"))
-		cpu        = fs.String("cpu", "", "comma-separated GOMAXPROCS `list` to sweep (default 1,2,4,... up to the CPU count)")
-		count      = fs.Int("count", 0, "samples per benchmark and core count `n` (default the profile's)")
-		benchtime  = fs.String("benchtime", "", "go test -benchtime of one sample (default the profile's)")
+		cpu        = fs.String("cpu", "", "comma-separated GOMAXPROCS `list` to sweep, each from 1 to 4 times the CPU count (default 1,2,4,... up to the CPU count)")
+		count      = fs.Int("count", 0, "samples per benchmark and core count `n`, 1 to 1000 (default the profile's)")
+		benchtime  = fs.String("benchtime", "", "go test -benchtime of one sample: a duration up to 10m or a count up to 1000000000x (default the profile's)")
 		bench      = fs.String("bench", ".", "run only benchmarks matching `regexp`, as go test -bench")
 		output     = fs.String("o", "", "results `file`, replaced if it exists (default OUTDIR/PROFILE-TOOLCHAIN-DATE.txt, never replaced: a run in the same second gets NAME-2.txt)")
 		outDir     = fs.String("outdir", "out/results", "`folder` for default-named results files")
@@ -85,8 +85,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Progress:  stderr,
 		Live:      isTerminal(stderr),
 	}
-	if *count < 0 {
-		return fmt.Errorf("bad -count %d: must be positive", *count)
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// -count 0 is out of range, not the profile's count, which only an
+	// absent -count means.
+	if set["count"] {
+		if err := runner.CheckCount(*count); err != nil {
+			return err
+		}
 	}
 	if *cpu != "" {
 		if opts.CPUs, err = runner.ParseCPUs(*cpu); err != nil {

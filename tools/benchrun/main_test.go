@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -33,7 +35,16 @@ func TestRunUsageErrors(t *testing.T) {
 	}{
 		{"unknown profile", []string{"-profile", "fast"}, `unknown profile "fast" (want quick, full, seed)`},
 		{"bad cpu list", []string{"-cpu", "1,two"}, `bad -cpu list "1,two": "two" is not a positive integer`},
-		{"negative count", []string{"-count", "-3"}, `bad -count -3: must be positive`},
+		{"negative count", []string{"-count", "-3"}, `bad -count -3: want 1 to 1000 samples per benchmark and core count`},
+		{"zero count", []string{"-count", "0"}, `bad -count 0: want 1 to 1000 samples per benchmark and core count`},
+		{"huge count", []string{"-count", "1001"}, `bad -count 1001: want 1 to 1000 samples per benchmark and core count`},
+		{"count not a number", []string{"-count", "many"}, `invalid value "many" for flag -count: parse error`},
+		{"huge cpu", []string{"-cpu", "1,99999"}, fmt.Sprintf(`bad -cpu list "1,99999": 99999 is over %d, 4 times this machine's %d CPUs (more GOMAXPROCS only adds threads that take turns on the same cores)`, 4*runtime.NumCPU(), runtime.NumCPU())},
+		{"zero benchtime", []string{"-benchtime", "0s"}, `bad -benchtime "0s": want a duration above 0 and at most 10m0s, the time one go test may run`},
+		{"negative benchtime", []string{"-benchtime", "-1s"}, `bad -benchtime "-1s": want a duration above 0 and at most 10m0s, the time one go test may run`},
+		{"long benchtime", []string{"-benchtime", "11m"}, `bad -benchtime "11m": want a duration above 0 and at most 10m0s, the time one go test may run`},
+		{"zero iterations", []string{"-benchtime", "0x"}, `bad -benchtime "0x": want 1x to 1000000000x iterations`},
+		{"too many iterations", []string{"-benchtime", "99999999999999999999x"}, `bad -benchtime "99999999999999999999x": want 1x to 1000000000x iterations`},
 		{"both toolchain flags", []string{"-toolchain", "local", "-toolchains", "local,go1.27.3"}, `give -toolchain or -toolchains, not both`},
 		{"stray argument", []string{"./..."}, `unexpected arguments ["./..."] (flags only; see -help)`},
 		{"unknown flag", []string{"-fast"}, `flag provided but not defined: -fast`},

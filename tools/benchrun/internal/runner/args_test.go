@@ -127,3 +127,24 @@ func TestBusy(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckCPUs(t *testing.T) {
+	for _, tc := range []struct {
+		cpus    []int
+		ncpu    int
+		wantErr string
+	}{
+		{cpus: []int{1, 2, 8}, ncpu: 2},
+		{cpus: []int{9}, ncpu: 2, wantErr: `bad -cpu list "9": 9 is over 8, 4 times this machine's 2 CPUs (more GOMAXPROCS only adds threads that take turns on the same cores)`},
+		{cpus: []int{4}, ncpu: 1},
+		{cpus: []int{0}, ncpu: 1, wantErr: `bad -cpu list "0": 0 is not a positive integer`},
+	} {
+		gotErr := ""
+		if err := CheckCPUs(tc.cpus, tc.ncpu); err != nil {
+			gotErr = err.Error()
+		}
+		if diff := cmp.Diff(tc.wantErr, gotErr); diff != "" {
+			t.Errorf("CheckCPUs(%v, %d) error (-want +got):\n%s", tc.cpus, tc.ncpu, diff)
+		}
+	}
+}

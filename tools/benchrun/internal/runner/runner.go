@@ -67,7 +67,8 @@ type Options struct {
 	// CPUs are the GOMAXPROCS values to sweep (go test -cpu); default
 	// DefaultCPUs(runtime.NumCPU()).
 	CPUs []int
-	// Count overrides the profile's count when positive.
+	// Count, when not zero, overrides the profile's count; it must be
+	// from 1 to MaxCount.
 	Count int
 	// Benchtime overrides the profile's benchtime when not empty.
 	Benchtime string
@@ -157,8 +158,13 @@ func newRunner(opts Options) (*runner, error) {
 	if _, err := ParseCPUs(formatCPUs(opts.CPUs)); err != nil {
 		return nil, err
 	}
-	if opts.Count < 0 {
-		return nil, fmt.Errorf("bad -count %d: must be positive", opts.Count)
+	if err := CheckCPUs(opts.CPUs, runtime.NumCPU()); err != nil {
+		return nil, err
+	}
+	if opts.Count != 0 {
+		if err := CheckCount(opts.Count); err != nil {
+			return nil, err
+		}
 	}
 	if opts.OutDir == "" {
 		opts.OutDir = filepath.Join("out", "results")
@@ -243,6 +249,11 @@ func (r *runner) run(ctx context.Context) (string, error) {
 			os.Remove(partial) // nothing was measured
 			return "", err
 		}
+		if err := r.checkFits(pkgs); err != nil {
+			f.Close()
+			os.Remove(partial)
+			return "", err
+		}
 		lists[i] = pkgs
 		goPrintsCPU = goPrintsCPU || printsCPU
 		for _, p := range pkgs {
@@ -304,17 +315,21 @@ func busy(loadavg string, ncpu int) (float64, bool) {
 	return load, load > float64(ncpu)/2
 }
 
-// checkBenchtime accepts what go test -benchtime does: a positive
-// duration or a positive count of iterations such as "100x".
-func checkBenchtime(s string) error {
-	if n, ok := strings.CutSuffix(s, "x"); ok {
-		if v, err := strconv.Atoi(n); err == nil && v > 0 {
-			return nil
-		}
-	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return nil
+// checkFits fails when a package's benchmarks, each running for at least
+// a duration -benchtime, cannot all finish in the GoTestTimeout that one
+// process at one core count has.
+func (r *runner) checkFits(pkgs []pkgBenches) error {
+	d, ok := benchtimeDuration(r.benchtime)
+	if !ok {
+		return nil // a count of iterations takes as long as it takes
 	}
-	return fmt.Errorf("bad -benchtime %q: want a duration such as 100ms or a count such as 10x", s)
+	for _, p := range pkgs {
+		if least := time.Duration(len(p.names)) * d; least >= GoTestTimeout {
+			return fmt.Errorf("bad -benchtime %s: the %d benchmarks of %s take at least %v at that, past the %v one go test may run; give a shorter -benchtime or fewer benchmarks with -bench",
+				r.benchtime, len(p.names), p.path, least, GoTestTimeout)
+		}
+	}
+	return nil
 }
 
 // resolveToolchains asks each toolchain for its version. It is the check
@@ -455,7 +470,8 @@ func (r *runner) goTestAt(ctx context.Context, f io.Writer, tc toolchain, pkg st
 	errs := &lineWriter{fn: r.prog.passthrough}
 	procs := strconv.Itoa(cpu)
 	cmd := command(ctx, r.opts.Go, "test", "-run", "^$", "-bench", r.opts.Bench,
-		"-benchtime", r.benchtime, "-count", strconv.Itoa(count), "-cpu", procs, pkg)
+		"-benchtime", r.benchtime, "-count", strconv.Itoa(count), "-cpu", procs,
+		"-timeout", GoTestTimeout.String(), pkg)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = r.opts.Dir, withEnv(r.env(tc), "GOMAXPROCS", procs), out, errs
 	err := runGroup(ctx, cmd)
 	out.flush()

@@ -235,7 +235,12 @@ func TestRunBadInput(t *testing.T) {
 		{"unwritable results folder", func(o *Options) { o.OutDir = filepath.Join(notDir, "results") }, `^results folder: mkdir .*: not a directory$`},
 		{"unwritable results file", func(o *Options) { o.Output = dir }, `^results file .* is a folder$`},
 		{"bad cpu list", func(o *Options) { o.CPUs = []int{1, 0} }, `^bad -cpu list "1,0": "0" is not a positive integer$`},
-		{"negative count", func(o *Options) { o.Count = -1 }, `^bad -count -1: must be positive$`},
+		{"negative count", func(o *Options) { o.Count = -1 }, `^bad -count -1: want 1 to 1000 samples per benchmark and core count$`},
+		{"huge count", func(o *Options) { o.Count = MaxCount + 1 }, `^bad -count 1001: want 1 to 1000`},
+		{"huge cpu", func(o *Options) { o.CPUs = []int{1, 99999} }, `^bad -cpu list "1,99999": 99999 is over \d+, 4 times this machine's \d+ CPUs`},
+		{"cpu just over the bound", func(o *Options) { o.CPUs = []int{MaxOversubscription*runtime.NumCPU() + 1} }, `^bad -cpu list "\d+": \d+ is over`},
+		{"benchtime over go test's timeout", func(o *Options) { o.Benchtime = "10m1s" }, `^bad -benchtime "10m1s": want a duration above 0 and at most 10m0s`},
+		{"package past go test's timeout", func(o *Options) { o.Benchtime = "5m" }, `^bad -benchtime 5m: the 2 benchmarks of fakesuite/alpha take at least 10m0s at that, past the 10m0s one go test may run`},
 		{"bad benchtime", func(o *Options) { o.Benchtime = "1 second" }, `^bad -benchtime "1 second": want a duration such as 100ms or a count such as 10x$`},
 		{"zero benchtime", func(o *Options) { o.Benchtime = "0x" }, `^bad -benchtime "0x"`},
 	} {
