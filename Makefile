@@ -17,9 +17,13 @@
 #   BASELINE    for make check: the results file to compare against
 #   NEW         for make check: the new results file(s)
 #   FUZZTIME    for make fuzz: how long each fuzz test runs (default 30s)
+#   BUNDLE      for make bundle: the folder to write (default
+#               out/bundle-GOOS-GOARCH; GOOS=linux GOARCH=arm64 choose another
+#               platform)
 #
 # Other targets: bench (results only), compare (Go versions), history (a
-# report over the runs kept in KEEP), check (the regression gate), golden
+# report over the runs kept in KEEP), check (the regression gate), bundle
+# (the suite built to run where Go is not installed), golden
 # (rewrite the golden files after a deliberate change), fuzz, echarts
 # (refresh the embedded echarts from the npm registry), clean.
 
@@ -35,6 +39,7 @@ REPORT     ?= out/report.html
 BASELINE   ?=
 NEW        ?=
 FUZZTIME   ?= 30s
+BUNDLE     ?=
 
 BIN      := .bin
 BENCHRUN := $(BIN)/benchrun
@@ -42,7 +47,7 @@ RUNFLAGS  = -profile '$(PROFILE)' -bench '$(BENCH)' \
 	$(if $(CPU),-cpu '$(CPU)') $(if $(COUNT),-count '$(COUNT)') \
 	$(if $(KEEP),-outdir '$(KEEP)') $(if $(MACHINE),-machine '$(MACHINE)')
 
-.PHONY: help report bench compare history check test golden fuzz echarts clean $(BENCHRUN)
+.PHONY: help report bench compare history check bundle test golden fuzz echarts clean $(BENCHRUN)
 
 help:
 	@sed -n '2,/^$$/ s/^# \{0,1\}//p' Makefile
@@ -72,9 +77,19 @@ check:
 	@test -n '$(BASELINE)' -a -n '$(NEW)' || { echo 'usage: make check BASELINE=old.txt NEW=new.txt' >&2; exit 2; }
 	@$(GO) run ./tools/benchreport -check '$(BASELINE)' $(NEW)
 
-# The go command's cache makes this cheap when nothing changed.
+# The suite's test binaries and a benchrun, for GOOS and GOARCH (default
+# this machine's), in one folder: copy it to a machine without Go and run
+# BUNDLE/benchrun -bin BUNDLE there.
+bundle: $(BENCHRUN)
+	@dir='$(BUNDLE)'; test -n "$$dir" || dir="out/bundle-$$($(GO) env GOOS)-$$($(GO) env GOARCH)"; \
+	$(BENCHRUN) -build "$$dir" >/dev/null && \
+	CGO_ENABLED=0 $(GO) build -trimpath -o "$$dir/benchrun$$($(GO) env GOEXE)" ./tools/benchrun && \
+	echo "bundle: $$dir ($$(du -sh "$$dir" | cut -f1)); copy it, then run $$(basename "$$dir")/benchrun -bin $$(basename "$$dir") there"
+
+# The go command's cache makes this cheap when nothing changed. It runs
+# here, whatever GOOS and GOARCH say (they choose make bundle's platform).
 $(BENCHRUN):
-	@$(GO) build -o $@ ./tools/benchrun
+	@GOOS= GOARCH= $(GO) build -o $@ ./tools/benchrun
 
 # Every benchmark runs once (-benchtime 1x), so a broken one fails the tests.
 # go mod tidy -diff fails, printing the diff, when either module is not tidy.

@@ -47,6 +47,12 @@ func TestRunUsageErrors(t *testing.T) {
 		{"too many iterations", []string{"-benchtime", "99999999999999999999x"}, `bad -benchtime "99999999999999999999x": want 1x to 1000000000x iterations`},
 		{"both toolchain flags", []string{"-toolchain", "local", "-toolchains", "local,go1.27.3"}, `give -toolchain or -toolchains, not both`},
 		{"stray argument", []string{"./..."}, `unexpected arguments ["./..."] (flags only; see -help)`},
+		{"build with a run flag", []string{"-build", "b", "-cpu", "1"}, `-build builds every benchmark package, for every profile: -cpu does not apply (give it to -bin)`},
+		{"build and bin", []string{"-build", "b", "-bin", "b"}, `give -build or -bin, not both: build here, run there`},
+		{"build without a folder", []string{"-build", ""}, `-build needs a folder`},
+		{"bin with a toolchain", []string{"-bin", "b", "-toolchain", "local"}, `-bin runs a bundle's binaries, built from one suite with one toolchain: -toolchain does not apply`},
+		{"bin with a suite", []string{"-bin", "b", "-suite", "benchmarks"}, `-bin runs a bundle's binaries, built from one suite with one toolchain: -suite does not apply`},
+		{"bin without a bundle", []string{"-bin", "nosuchbundle"}, `nosuchbundle/manifest.json not found: not a bundle (make one with benchrun -build)`},
 		{"unknown flag", []string{"-fast"}, `flag provided but not defined: -fast`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

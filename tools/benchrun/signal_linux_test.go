@@ -118,15 +118,40 @@ func checkStopped(t *testing.T, dir string) {
 	}
 }
 
+// buildBundle builds the fake suite into a bundle with benchrun -build.
+func buildBundle(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "bundle")
+	var stdout, stderr bytes.Buffer
+	if err := run([]string{"-build", dir, "-suite", suite}, &stdout, &stderr); err != nil {
+		t.Fatalf("benchrun -build: %v\n%s", err, &stderr)
+	}
+	if got := stdout.String(); got != dir+"\n" {
+		t.Errorf("benchrun -build printed %q, want the folder", got)
+	}
+	return dir
+}
+
 // TestSignalEndsEveryProcess sends a signal to benchrun alone, as kill
 // does, and checks that the test binary and its child (which ignores
 // interrupts) end too and that the .partial file is kept.
 func TestSignalEndsEveryProcess(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
-		t.Run(sig.String(), func(t *testing.T) {
+	bundle := buildBundle(t)
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		args []string
+	}{
+		{syscall.SIGINT, []string{"-suite", suite}},
+		{syscall.SIGTERM, []string{"-suite", suite}},
+		{syscall.SIGHUP, []string{"-suite", suite}},
+		{syscall.SIGINT, []string{"-bin", bundle}},
+		{syscall.SIGTERM, []string{"-bin", bundle}},
+	} {
+		sig := tc.sig
+		t.Run(sig.String()+strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			h := startHanging(t, dir, "-suite", suite)
+			h := startHanging(t, dir, tc.args...)
 			if err := h.cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
@@ -142,4 +167,20 @@ func TestSignalEndsEveryProcess(t *testing.T) {
 			checkStopped(t, dir)
 		})
 	}
+}
+
+// TestKillEndsBundleProcesses kills benchrun -bin with SIGKILL, which it
+// cannot catch: on Linux the kernel kills its test binary (a parent-death
+// signal), whose own children are tied to it in turn, and nothing is left
+// but the .partial file.
+func TestKillEndsBundleProcesses(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("FAKESUITE_TIED", "1")
+	h := startHanging(t, dir, "-bin", buildBundle(t))
+	if err := h.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-h.exited
+	checkGone(t, h.pids)
+	checkStopped(t, dir)
 }

@@ -30,6 +30,7 @@ package runner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,6 +43,7 @@ import (
 	"strings"
 	"time"
 
+	"concbench/tools/benchrun/internal/bundle"
 	"concbench/tools/benchrun/internal/sysinfo"
 )
 
@@ -96,6 +98,15 @@ type Options struct {
 	Now func() time.Time
 	// Facts describes the machine; default sysinfo.Collect.
 	Facts func(context.Context) sysinfo.Facts
+
+	// Bundle, when set, is a bundle folder (made by Build) whose test
+	// binaries run instead of go test: no Go is needed. Its manifest
+	// gives the toolchain and commit lines, and the profiles' counts and
+	// benchtimes by name; Dir and Toolchains do not apply.
+	Bundle string
+	// Revision is the commit hash this program was built from. A bundle
+	// built from another commit is refused; empty skips the check.
+	Revision string
 }
 
 // A toolchain is one resolved GOTOOLCHAIN value.
@@ -116,6 +127,10 @@ type runner struct {
 	count     int
 	benchtime string
 	prog      *progress
+	// bundle is the manifest of Options.Bundle, nil for go test; its
+	// packages by import path are in bundlePkgs.
+	bundle     *bundle.Manifest
+	bundlePkgs map[string]bundle.Package
 }
 
 // Run runs the suite as opts says and returns the path of the results
@@ -133,10 +148,20 @@ func newRunner(opts Options) (*runner, error) {
 	if opts.Dir == "" {
 		opts.Dir = "benchmarks"
 	}
+	var m *bundle.Manifest
+	if opts.Bundle != "" {
+		if len(opts.Toolchains) > 0 {
+			return nil, errors.New("a bundle holds the binaries of one toolchain, its own: -toolchain and -toolchains do not apply to -bin")
+		}
+		var err error
+		if m, err = openBundle(opts.Bundle, opts.Revision); err != nil {
+			return nil, err
+		}
+	}
 	if opts.Profile.Name == "" {
 		opts.Profile = Profiles()[0]
 	}
-	known, err := LookupProfile(opts.Profile.Name)
+	known, err := lookupProfile(opts.Profile.Name, m)
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +221,13 @@ func newRunner(opts Options) (*runner, error) {
 		count:     opts.Profile.Count,
 		benchtime: opts.Profile.Benchtime,
 		prog:      &progress{w: opts.Progress, live: opts.Live, now: opts.Now},
+		bundle:    m,
+	}
+	if m != nil {
+		r.bundlePkgs = map[string]bundle.Package{}
+		for _, p := range m.Packages {
+			r.bundlePkgs[p.Path] = p
+		}
 	}
 	if opts.Count > 0 {
 		r.count = opts.Count
@@ -333,8 +365,12 @@ func (r *runner) checkFits(pkgs []pkgBenches) error {
 }
 
 // resolveToolchains asks each toolchain for its version. It is the check
-// that a name is valid and can be had, done before any benchmark runs.
+// that a name is valid and can be had, done before any benchmark runs. A
+// bundle's toolchain is the one that built it.
 func (r *runner) resolveToolchains(ctx context.Context) ([]toolchain, error) {
+	if r.bundle != nil {
+		return []toolchain{{version: r.bundle.Toolchain, env: r.opts.Env}}, nil
+	}
 	names := r.opts.Toolchains
 	if len(names) == 0 {
 		names = []string{""}
@@ -391,20 +427,38 @@ func parseGoVersion(out string) (string, error) {
 // list runs each selected benchmark once and returns them by package, in
 // go test's order, and whether go test printed a cpu: line itself.
 func (r *runner) list(ctx context.Context, tc toolchain) ([]pkgBenches, bool, error) {
-	var out bytes.Buffer
-	cmd := command(ctx, r.opts.Go, "test", "-run", "^$", "-bench", r.opts.Bench,
-		"-benchtime", "1x", "-count", "1", "-cpu", "1", "./...")
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = r.opts.Dir, r.env(tc), &out, &out
-	if err := runGroup(ctx, cmd); err != nil {
-		if ctx.Err() != nil {
-			return nil, false, stopped(ctx)
+	flags := []benchFlag{{"run", "^$"}, {"bench", r.opts.Bench}, {"benchtime", "1x"}, {"count", "1"}, {"cpu", "1"}}
+	// go test lists every package in one process; a bundle has one
+	// binary per package.
+	pkgs := []string{"./..."}
+	if r.bundle != nil {
+		pkgs = pkgs[:0]
+		for _, p := range r.bundle.Packages {
+			pkgs = append(pkgs, p.Path)
 		}
-		r.prog.passthrough(strings.TrimRight(out.String(), "\n"))
-		return nil, false, fmt.Errorf("listing benchmarks with %s: go test in %s: %w", tc.version, r.opts.Dir, err)
 	}
+	var out bytes.Buffer
+	for _, pkg := range pkgs {
+		cmd := r.benchCmd(ctx, pkg, flags)
+		cmd.Env, cmd.Stdout, cmd.Stderr = r.env(tc), &out, &out
+		if err := runGroup(ctx, cmd); err != nil {
+			if ctx.Err() != nil {
+				return nil, false, stopped(ctx)
+			}
+			r.prog.passthrough(strings.TrimRight(out.String(), "\n"))
+			return nil, false, fmt.Errorf("listing benchmarks with %s: %s: %w", tc.version, r.what(pkg), err)
+		}
+	}
+	return r.parseListing(out.String())
+}
+
+// parseListing reads the output of the listing pass: the benchmarks by
+// package, in the order they ran, and whether the test binaries printed a
+// cpu: line themselves.
+func (r *runner) parseListing(out string) ([]pkgBenches, bool, error) {
 	var pkgs []pkgBenches
 	printsCPU := false
-	for _, line := range strings.Split(out.String(), "\n") {
+	for _, line := range strings.Split(out, "\n") {
 		if key, val, ok := configLine(line); ok {
 			switch key {
 			case "pkg":
@@ -421,7 +475,7 @@ func (r *runner) list(ctx context.Context, tc toolchain) ([]pkgBenches, bool, er
 	}
 	pkgs = slices.DeleteFunc(pkgs, func(p pkgBenches) bool { return len(p.names) == 0 })
 	if len(pkgs) == 0 {
-		return nil, false, fmt.Errorf("-bench %q matches no benchmark in %s", r.opts.Bench, r.opts.Dir)
+		return nil, false, fmt.Errorf("-bench %q matches no benchmark in %s", r.opts.Bench, r.suiteName())
 	}
 	return pkgs, printsCPU, nil
 }
@@ -469,10 +523,10 @@ func (r *runner) goTestAt(ctx context.Context, f io.Writer, tc toolchain, pkg st
 	out := &stream{file: f, prog: r.prog}
 	errs := &lineWriter{fn: r.prog.passthrough}
 	procs := strconv.Itoa(cpu)
-	cmd := command(ctx, r.opts.Go, "test", "-run", "^$", "-bench", r.opts.Bench,
-		"-benchtime", r.benchtime, "-count", strconv.Itoa(count), "-cpu", procs,
-		"-timeout", GoTestTimeout.String(), pkg)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = r.opts.Dir, withEnv(r.env(tc), "GOMAXPROCS", procs), out, errs
+	cmd := r.benchCmd(ctx, pkg, []benchFlag{{"run", "^$"}, {"bench", r.opts.Bench},
+		{"benchtime", r.benchtime}, {"count", strconv.Itoa(count)}, {"cpu", procs},
+		{"timeout", GoTestTimeout.String()}})
+	cmd.Env, cmd.Stdout, cmd.Stderr = withEnv(r.env(tc), "GOMAXPROCS", procs), out, errs
 	err := runGroup(ctx, cmd)
 	out.flush()
 	errs.flush()
@@ -480,7 +534,7 @@ func (r *runner) goTestAt(ctx context.Context, f io.Writer, tc toolchain, pkg st
 		return stopped(ctx)
 	}
 	if err != nil {
-		return fmt.Errorf("go test %s at GOMAXPROCS=%d with %s: %w", pkg, cpu, tc.version, err)
+		return fmt.Errorf("%s at GOMAXPROCS=%d with %s: %w", r.what(pkg), cpu, tc.version, err)
 	}
 	return nil
 }
@@ -496,8 +550,12 @@ func (r *runner) env(tc toolchain) []string {
 }
 
 // commit describes the checked-out commit of the suite, marked -dirty
-// when tracked files have changed.
+// when tracked files have changed; a bundle's, the commit it was built
+// from.
 func (r *runner) commit(ctx context.Context) (string, error) {
+	if r.bundle != nil {
+		return r.bundle.Commit, nil
+	}
 	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, "git", "describe", "--always", "--dirty", "--abbrev=12")
 	cmd.Dir, cmd.Env, cmd.Stderr = r.opts.Dir, r.opts.Env, &stderr

@@ -20,6 +20,10 @@ const (
 	// childEnv marks the child, which ignores interrupts, as a careless
 	// benchmark's child might: only a kill ends it.
 	childEnv = "FAKESUITE_CHILD"
+	// tiedEnv ties the child to its parent, as the suite's own children
+	// are (package reexec): on Linux the kernel kills it when its parent
+	// dies.
+	tiedEnv = "FAKESUITE_TIED"
 )
 
 func TestMain(m *testing.M) {
@@ -48,6 +52,9 @@ func BenchmarkGamma(b *testing.B) {
 	}
 	child := exec.Command(exe)
 	child.Env = append(os.Environ(), childEnv+"=1")
+	if os.Getenv(tiedEnv) == "1" {
+		tie(child)
+	}
 	if err := child.Start(); err != nil {
 		b.Fatal(err)
 	}
