@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -173,7 +174,7 @@ func TestRunBundle(t *testing.T) {
 	}
 	got, config := readResults(t, path)
 	var want []result
-	for range 2 {
+	for round := range 2 {
 		for _, r := range []struct{ pkg, name string }{
 			{"fakesuite/alpha", "Alpha/model=serial/items=1"},
 			{"fakesuite/alpha", "Alpha/model=pool/items=1"},
@@ -182,7 +183,7 @@ func TestRunBundle(t *testing.T) {
 			{"fakesuite/beta", "Beta"},
 			{"fakesuite/beta", "Beta-2"},
 		} {
-			want = append(want, result{m.Toolchain, "quick", r.pkg, r.name})
+			want = append(want, result{m.Toolchain, "quick", strconv.Itoa(round + 1), r.pkg, r.name})
 		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

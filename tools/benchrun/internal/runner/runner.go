@@ -18,7 +18,8 @@
 //     of the machine over time (other load, heat, the host's own
 //     neighbours) then lands on every benchmark, core count and toolchain
 //     alike, and widens their intervals instead of biasing whichever ran
-//     in a slow stretch.
+//     in a slow stretch. A config line "round: N" precedes each round's
+//     results, so that a drift can also be found, as a trend over rounds.
 //  4. Finish: the file is written as NAME.partial and renamed to NAME only
 //     when every package passed. A failing package stops the run with its
 //     output shown; the .partial file keeps what was measured so far and
@@ -54,6 +55,11 @@ const ProfileEnv = "CONCBENCH_PROFILE"
 // FetchURLEnv points the fetch case at another HTTP server (package
 // concbench/benchmarks/fetch reads it); when set, the results say so.
 const FetchURLEnv = "CONCBENCH_FETCH_URL"
+
+// RoundKey is the config line ("round: 3") that precedes each round's
+// results: the round, from 1 to the count, of every sample that follows
+// it. benchstat splits its tables by it unless told -ignore round.
+const RoundKey = "round"
 
 // PartialSuffix marks a results file whose run has not completed.
 const PartialSuffix = ".partial"
@@ -483,6 +489,11 @@ func (r *runner) parseListing(out string) ([]pkgBenches, bool, error) {
 // measure runs the suite proper, writing into f.
 func (r *runner) measure(ctx context.Context, f io.Writer, tcs []toolchain, lists [][]pkgBenches) error {
 	for round := 1; round <= r.count; round++ {
+		// Each sample's round, for a trend test to find benchmarks
+		// that drift during the run (RoundKey).
+		if _, err := fmt.Fprintf(f, "\n%s: %d\n", RoundKey, round); err != nil {
+			return fmt.Errorf("writing results: %w", err)
+		}
 		for i, tc := range tcs {
 			r.prog.logf("round %d of %d: %s", round, r.count, tc.version)
 			if len(tcs) > 1 {

@@ -53,7 +53,7 @@ func testOptions(t *testing.T, dir string) Options {
 
 // result is what a test checks of one benchmark result.
 type result struct {
-	Toolchain, Profile, Pkg, Name string
+	Toolchain, Profile, Round, Pkg, Name string
 }
 
 // readResults parses a results file with x/perf's reader, as the report
@@ -75,6 +75,7 @@ func readResults(t *testing.T, path string) (results []result, config map[string
 			results = append(results, result{
 				Toolchain: rec.GetConfig("toolchain"),
 				Profile:   rec.GetConfig("profile"),
+				Round:     rec.GetConfig(RoundKey),
 				Pkg:       rec.GetConfig("pkg"),
 				Name:      string(rec.Name.Full()),
 			})
@@ -110,7 +111,7 @@ func TestRun(t *testing.T) {
 	// x/perf names a benchmark without its "Benchmark" prefix. Each of the
 	// two rounds runs every package once per GOMAXPROCS value.
 	var want []result
-	for range 2 {
+	for round := range 2 {
 		for _, r := range []struct{ pkg, name string }{
 			{"fakesuite/alpha", "Alpha/model=serial/items=1"},
 			{"fakesuite/alpha", "Alpha/model=pool/items=1"},
@@ -121,7 +122,7 @@ func TestRun(t *testing.T) {
 			{"fakesuite/gamma", "Gamma"},
 			{"fakesuite/gamma", "Gamma-2"},
 		} {
-			want = append(want, result{v, "quick", r.pkg, r.name})
+			want = append(want, result{v, "quick", strconv.Itoa(round + 1), r.pkg, r.name})
 		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -369,11 +370,16 @@ func TestRunToolchainsInterleaved(t *testing.T) {
 	got, _ := readResults(t, path)
 	var order []string
 	for _, r := range got {
-		if len(order) == 0 || order[len(order)-1] != r.Toolchain {
-			order = append(order, r.Toolchain)
+		block := "round " + r.Round + " " + r.Toolchain
+		if len(order) == 0 || order[len(order)-1] != block {
+			order = append(order, block)
 		}
 	}
-	want := []string{"go1.26.97", "go1.26.98", "go1.26.97", "go1.26.98", "go1.26.97", "go1.26.98"}
+	want := []string{
+		"round 1 go1.26.97", "round 1 go1.26.98",
+		"round 2 go1.26.97", "round 2 go1.26.98",
+		"round 3 go1.26.97", "round 3 go1.26.98",
+	}
 	if diff := cmp.Diff(want, order); diff != "" {
 		t.Errorf("toolchain blocks (-want +got):\n%s", diff)
 	}
@@ -383,7 +389,7 @@ func TestRunToolchainsInterleaved(t *testing.T) {
 
 	// What benchstat makes of it: one table, one column per toolchain.
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(t.Context(), "go", "tool", "benchstat", "-col", "toolchain", path)
+	cmd := exec.CommandContext(t.Context(), "go", "tool", "benchstat", "-col", "toolchain", "-ignore", RoundKey, path)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("benchstat: %v\n%s", err, &stderr)
@@ -436,4 +442,47 @@ func goVersion(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestRunBenchstatIgnoresRound checks what benchstat makes of the round
+// lines: with -ignore round, the tables of a file without them; without
+// it, a table per round.
+func TestRunBenchstatIgnoresRound(t *testing.T) {
+	t.Parallel()
+	opts := testOptions(t, t.TempDir())
+	opts.Bench, opts.Count = "Beta", 3
+	path, err := Run(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rounds := regexp.MustCompile(`(?m)^round: \d+\n`)
+	if n := len(rounds.FindAll(data, -1)); n != 3 {
+		t.Fatalf("%d round lines, want 3:\n%s", n, data)
+	}
+	without := filepath.Join(t.TempDir(), "without.txt")
+	if err := os.WriteFile(without, rounds.ReplaceAll(data, nil), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	benchstat := func(args ...string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		cmd := exec.CommandContext(t.Context(), "go", append([]string{"tool", "benchstat"}, args...)...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("benchstat %q: %v\n%s", args, err, &stderr)
+		}
+		return stdout.String()
+	}
+	// One label for both files, so that the column headers match.
+	want := benchstat("r=" + without)
+	if got := benchstat("-ignore", RoundKey, "r="+path); got != want {
+		t.Errorf("benchstat -ignore round:\n%s\nwant, as without round lines:\n%s", got, want)
+	}
+	if got := benchstat("r=" + path); !strings.Contains(got, "round: 3") {
+		t.Errorf("benchstat without -ignore round: want a table per round, got:\n%s", got)
+	}
 }
