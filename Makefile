@@ -83,7 +83,7 @@ check:
 bundle: $(BENCHRUN)
 	@dir='$(BUNDLE)'; test -n "$$dir" || dir="out/bundle-$$($(GO) env GOOS)-$$($(GO) env GOARCH)"; \
 	$(BENCHRUN) -build "$$dir" >/dev/null && \
-	CGO_ENABLED=0 $(GO) build -trimpath -o "$$dir/benchrun$$($(GO) env GOEXE)" ./tools/benchrun && \
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -o "$$dir/benchrun$$($(GO) env GOEXE)" ./tools/benchrun && \
 	echo "bundle: $$dir ($$(du -sh "$$dir" | cut -f1)); copy it, then run $$(basename "$$dir")/benchrun -bin $$(basename "$$dir") there"
 
 # The go command's cache makes this cheap when nothing changed. It runs
