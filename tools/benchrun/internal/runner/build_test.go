@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -173,19 +172,7 @@ func TestRunBundle(t *testing.T) {
 		t.Fatalf("Run: %v\n%s", err, &report)
 	}
 	got, config := readResults(t, path)
-	var want []result
-	for round := range 2 {
-		for _, r := range []struct{ pkg, name string }{
-			{"fakesuite/alpha", "Alpha/model=serial/items=1"},
-			{"fakesuite/alpha", "Alpha/model=pool/items=1"},
-			{"fakesuite/alpha", "Alpha/model=serial/items=1-2"},
-			{"fakesuite/alpha", "Alpha/model=pool/items=1-2"},
-			{"fakesuite/beta", "Beta"},
-			{"fakesuite/beta", "Beta-2"},
-		} {
-			want = append(want, result{m.Toolchain, "quick", strconv.Itoa(round + 1), r.pkg, r.name})
-		}
-	}
+	want := wantQuick(m.Toolchain, "alpha", "beta")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("results (-want +got):\n%s", diff)
 	}
@@ -285,24 +272,11 @@ func TestRunBundleBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var report bytes.Buffer
 			dir := fakeBundle(t)
 			opts := testOptions(t, t.TempDir())
-			opts.Bundle, opts.Progress = dir, &report
+			opts.Bundle = dir
 			tc.edit(t, dir, &opts)
-			path, err := Run(t.Context(), opts)
-			if err == nil {
-				t.Fatalf("Run succeeded, wrote %s", path)
-			}
-			if !regexp.MustCompile(tc.wantErr).MatchString(err.Error()) {
-				t.Errorf("Run error = %q, want match for %q", err, tc.wantErr)
-			}
-			if strings.Contains(report.String(), "results to take") {
-				t.Errorf("benchmarks ran despite bad input:\n%s", &report)
-			}
-			if entries, _ := os.ReadDir(opts.OutDir); len(entries) > 0 {
-				t.Errorf("results folder holds %d files, want none", len(entries))
-			}
+			checkRefused(t, opts, tc.wantErr)
 		})
 	}
 }

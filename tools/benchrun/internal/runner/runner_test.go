@@ -90,6 +90,25 @@ func readResults(t *testing.T, path string) (results []result, config map[string
 	return results, config
 }
 
+// wantQuick returns the results that the fake suite's packages give in
+// the quick profile at GOMAXPROCS 1 and 2, in two rounds, with toolchain v.
+func wantQuick(v string, pkgs ...string) []result {
+	names := map[string][]string{
+		"alpha": {"Alpha/model=serial/items=1", "Alpha/model=pool/items=1", "Alpha/model=serial/items=1-2", "Alpha/model=pool/items=1-2"},
+		"beta":  {"Beta", "Beta-2"},
+		"gamma": {"Gamma", "Gamma-2"},
+	}
+	var want []result
+	for round := range 2 {
+		for _, pkg := range pkgs {
+			for _, name := range names[pkg] {
+				want = append(want, result{v, "quick", strconv.Itoa(round + 1), "fakesuite/" + pkg, name})
+			}
+		}
+	}
+	return want
+}
+
 func TestRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -110,21 +129,7 @@ func TestRun(t *testing.T) {
 	got, config := readResults(t, path)
 	// x/perf names a benchmark without its "Benchmark" prefix. Each of the
 	// two rounds runs every package once per GOMAXPROCS value.
-	var want []result
-	for round := range 2 {
-		for _, r := range []struct{ pkg, name string }{
-			{"fakesuite/alpha", "Alpha/model=serial/items=1"},
-			{"fakesuite/alpha", "Alpha/model=pool/items=1"},
-			{"fakesuite/alpha", "Alpha/model=serial/items=1-2"},
-			{"fakesuite/alpha", "Alpha/model=pool/items=1-2"},
-			{"fakesuite/beta", "Beta"},
-			{"fakesuite/beta", "Beta-2"},
-			{"fakesuite/gamma", "Gamma"},
-			{"fakesuite/gamma", "Gamma-2"},
-		} {
-			want = append(want, result{v, "quick", strconv.Itoa(round + 1), r.pkg, r.name})
-		}
-	}
+	want := wantQuick(v, "alpha", "beta", "gamma")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("results (-want +got):\n%s", diff)
 	}
@@ -257,25 +262,31 @@ func TestRunBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var report bytes.Buffer
 			opts := testOptions(t, t.TempDir())
-			opts.Progress = &report
 			tc.edit(&opts)
-			path, err := Run(t.Context(), opts)
-			if err == nil {
-				t.Fatalf("Run succeeded, wrote %s", path)
-			}
-			if !regexp.MustCompile(tc.wantErr).MatchString(err.Error()) {
-				t.Errorf("Run error = %q, want match for %q", err, tc.wantErr)
-			}
-			// Bad input is found before anything is measured.
-			if strings.Contains(report.String(), "results to take") {
-				t.Errorf("benchmarks ran despite bad input:\n%s", &report)
-			}
-			if entries, _ := os.ReadDir(opts.OutDir); len(entries) > 0 {
-				t.Errorf("results folder holds %d files, want none", len(entries))
-			}
+			checkRefused(t, opts, tc.wantErr)
 		})
+	}
+}
+
+// checkRefused checks that Run refuses opts with an error matching the
+// regexp wantErr, before anything is measured or written.
+func checkRefused(t *testing.T, opts Options, wantErr string) {
+	t.Helper()
+	var report bytes.Buffer
+	opts.Progress = &report
+	path, err := Run(t.Context(), opts)
+	if err == nil {
+		t.Fatalf("Run succeeded, wrote %s", path)
+	}
+	if !regexp.MustCompile(wantErr).MatchString(err.Error()) {
+		t.Errorf("Run error = %q, want match for %q", err, wantErr)
+	}
+	if strings.Contains(report.String(), "results to take") {
+		t.Errorf("benchmarks ran despite bad input:\n%s", &report)
+	}
+	if entries, _ := os.ReadDir(opts.OutDir); len(entries) > 0 {
+		t.Errorf("results folder holds %d files, want none", len(entries))
 	}
 }
 
