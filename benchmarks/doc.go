@@ -5,7 +5,7 @@
 // # Layout
 //
 //	models/     the concurrency models behind one API (serial, goroutines,
-//	            pool, errgroup, semaphore, procpool)
+//	            pool, chanpool, errgroup, semaphore, procpool)
 //	profile/    the input sizes: quick, full, seed
 //	factorize/  seed case 2: CPU-bound trial-division factorisation
 //	fetch/      seed case 1 and section 7: I/O-bound batch fetch, Semaphore(10)
