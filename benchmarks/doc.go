@@ -7,7 +7,8 @@
 //	models/     the concurrency models behind one API (serial, goroutines,
 //	            pool, chanpool, errgroup, semaphore, procpool)
 //	profile/    the input sizes: quick, full, seed
-//	factorize/  seed case 2: CPU-bound trial-division factorisation
+//	factorize/  seed case 2: CPU-bound trial-division factorisation, and
+//	            the sweep of its task size against each model's overhead
 //	fetch/      seed case 1 and section 7: I/O-bound batch fetch, Semaphore(10)
 //	prodcons/   seed case 3: producer/consumer over a bounded queue
 //	syncprims/  seed section 7: the sync primitives
@@ -31,7 +32,8 @@
 //	transport  the HTTP transport: default or tuned
 //	queue      the queue implementation of producer/consumer: chan or cond
 //	consumers  how many consumers drain the queue
-//	work       the CPU work per item
+//	work       the CPU work per item: spin iterations in prodcons, trial
+//	           divisions in factorize's TaskSize
 //	kind       the variant of a primitive (goroutine, thread, process, ...)
 //	prim       the synchronisation primitive under test
 //	mix        the read/write mix of a lock benchmark
