@@ -29,7 +29,8 @@
 //	           the model's default
 //	delay      the server-side delay of one request (a time.Duration)
 //	requests   how many requests one operation sends
-//	transport  the HTTP transport: default or tuned
+//	transport  the HTTP client: default, tuned (http.Transport settings),
+//	           h2c (HTTP/2 without TLS) or lean (fetch.LeanClient)
 //	queue      the queue implementation of producer/consumer: chan or cond
 //	consumers  how many consumers drain the queue
 //	work       the CPU work per item: spin iterations in prodcons, trial
@@ -67,5 +68,6 @@
 // high. MaxConnsPerHost is a different knob: it caps the connections and
 // queues the requests beyond the cap. fetch.NewTransport builds both
 // transports, and fetch's BenchmarkInflight compares them
-// (new-conns/op counts the connections the server accepted per burst).
+// (new-conns/op counts the connections the server accepted per burst),
+// with HTTP/2 over a few connections and a lean HTTP/1.1 client.
 package benchmarks

@@ -32,7 +32,7 @@ func newLocalServer(t *testing.T) (*fetch.Server, *httptest.Server, *httptest.Se
 // three are in flight, and checks every counter, before and after a reset.
 func TestServerCounts(t *testing.T) {
 	s, data, _ := newLocalServer(t)
-	client, tr := newClient(t, fetch.TunedTransport, 3, time.Minute)
+	client := newClient(t, fetch.TunedTransport, 3, time.Minute)
 	url := data.URL + "/_fault/status/202?inflight=3"
 	out, err := models.Map(t.Context(), models.Goroutines, fetch.Job(client), []string{url, url, url}, models.Options{})
 	if err != nil {
@@ -41,12 +41,12 @@ func TestServerCounts(t *testing.T) {
 	if diff := cmp.Diff([]int{202, 202, 202}, out); diff != "" {
 		t.Errorf("results (-want +got):\n%s", diff)
 	}
-	tr.CloseIdleConnections()
+	client.CloseIdleConnections()
 	got, ok := s.Wait(t.Context(), func(st fetch.Stats) bool { return st.OpenConns == 0 })
 	if !ok {
 		t.Fatalf("connections still open: %+v", got)
 	}
-	want := fetch.Stats{InFlight: 0, MaxInFlight: 3, Requests: 3, Canceled: 0, OpenConns: 0, NewConns: 3}
+	want := fetch.Stats{InFlight: 0, MaxInFlight: 3, Requests: 3, Canceled: 0, OpenConns: 0, MaxOpenConns: 3, NewConns: 3}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
