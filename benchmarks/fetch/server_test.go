@@ -103,7 +103,7 @@ func TestServerRequests(t *testing.T) {
 
 // TestNewTransport checks the settings that tell the transports apart.
 func TestNewTransport(t *testing.T) {
-	type idle struct{ MaxIdleConns, MaxIdleConnsPerHost int }
+	type idle struct{ MaxIdleConns, MaxIdleConnsPerHost, MaxConnsPerHost int }
 	for _, tc := range []struct {
 		name    string
 		kind    fetch.Transport
@@ -112,9 +112,13 @@ func TestNewTransport(t *testing.T) {
 		wantErr bool
 	}{
 		// 0 per host means http.DefaultMaxIdleConnsPerHost, 2.
-		{"default", fetch.DefaultTransport, 10000, idle{100, 0}, false},
-		{"tuned", fetch.TunedTransport, 10000, idle{10000, 10000}, false},
+		{"default", fetch.DefaultTransport, 10000, idle{100, 0, 0}, false},
+		{"tuned", fetch.TunedTransport, 10000, idle{10000, 10000, 0}, false},
 		{"tuned for no connection", fetch.TunedTransport, 0, idle{}, true},
+		{"h2c", fetch.H2CTransport, 10000, idle{100, 0, 101}, false},
+		{"h2c for one request", fetch.H2CTransport, 1, idle{100, 0, 1}, false},
+		{"h2c for no request", fetch.H2CTransport, 0, idle{}, true},
+		{"lean has none", fetch.LeanTransport, 10, idle{}, true},
 		{"unknown", "fast", 10, idle{}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,7 +129,7 @@ func TestNewTransport(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if diff := cmp.Diff(tc.want, idle{tr.MaxIdleConns, tr.MaxIdleConnsPerHost}); diff != "" {
+			if diff := cmp.Diff(tc.want, idle{tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost}); diff != "" {
 				t.Errorf("idle pool (-want +got):\n%s", diff)
 			}
 		})
