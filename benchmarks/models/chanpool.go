@@ -18,9 +18,11 @@ import "sync"
 // its timer slack: about 80-90 µs on a 2-core virtual machine with the
 // default 50 µs slack. An execution trace of Factorize at GOMAXPROCS=2
 // (64 tasks of about 0.2 ms) shows a quarter of the tasks starting after
-// such a gap, averaging 80 µs, while the P sits idle: together about a
-// sixth of the second core. [Pool] removes the hand-over: its workers
-// claim the next index themselves.
+// such a gap, averaging 80 µs, while the P sits idle: 1.2 ms of idle P per
+// batch. Measured in interleaved rounds, ChanPool runs that batch 1.56 to
+// 1.68 times as fast as the serial loop, where [Pool], whose workers claim
+// the next index themselves, runs it 1.90 to 1.96 times as fast: the
+// hand-over costs about a third of the second core.
 // The gap is fixed and the task is not, so the share lost shrinks as tasks
 // grow.
 func runChanPool[In, Out any](b *batch[In, Out], k int) {

@@ -35,7 +35,7 @@
 // [ChanPool] is the pool most Go code writes first: k workers ranging over
 // an unbuffered channel that the caller feeds. [Pool] does the same work
 // with workers that claim the next task index themselves. On CPU-bound
-// tasks at GOMAXPROCS=2, ChanPool loses about a sixth of the second core
+// tasks at GOMAXPROCS=2, ChanPool loses about a third of the second core
 // to the hand-over through the channel: a worker that finds the channel
 // empty leaves its P idle until the scheduler steals the feeder from the
 // other P, after a back-off that Linux's timer slack stretches to about

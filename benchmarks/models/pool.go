@@ -9,7 +9,7 @@ import "sync"
 //
 // The workers do not wait on a goroutine that feeds them, as those of
 // [ChanPool] do: handing each task over through an unbuffered channel
-// costs the pool about a sixth of the second core on CPU-bound tasks at
+// costs that pool about a third of the second core on CPU-bound tasks at
 // GOMAXPROCS=2 (runChanPool says why). A claim is a few nanoseconds of the
 // worker's own time, on its own P: no goroutine is woken, so the scheduler
 // has no one to move between Ps, and a worker that finishes a task starts
