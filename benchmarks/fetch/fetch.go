@@ -19,10 +19,10 @@
 //  3. The benchmarks, in the package's tests: BenchmarkFetch (the seed's
 //     five delayed URLs), BenchmarkRateLimit (100 requests, 10 in flight)
 //     and BenchmarkInflight (10,000 requests at once, and the curve of its
-//     cost over 100 to the most requests the open-file limit allows, per
-//     transport). The tests check the
-//     faults: error statuses, resets, timeouts, slow bodies, fail-fast
-//     cancellation, and that no goroutine or connection is left behind.
+//     cost per transport, from 100 requests to the most that the open-file
+//     limit and the ports allow). The tests check the faults: error
+//     statuses, resets, timeouts, slow bodies, fail-fast cancellation, and
+//     that no goroutine or connection is left behind.
 //
 // The environment variable CONCBENCH_FETCH_URL points the benchmarks at
 // another httpbin-compatible server instead (for example
