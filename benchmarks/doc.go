@@ -5,9 +5,10 @@
 // # Layout
 //
 //	models/     the concurrency models behind one API (serial, goroutines,
-//	            pool, errgroup, semaphore, procpool)
+//	            pool, chanpool, errgroup, semaphore, procpool)
 //	profile/    the input sizes: quick, full, seed
-//	factorize/  seed case 2: CPU-bound trial-division factorisation
+//	factorize/  seed case 2: CPU-bound trial-division factorisation, and
+//	            the sweep of its task size against each model's overhead
 //	fetch/      seed case 1 and section 7: I/O-bound batch fetch, Semaphore(10)
 //	prodcons/   seed case 3: producer/consumer over a bounded queue
 //	aggregate/  seed case 4: the aggregation web service, its fan-out, one
@@ -32,10 +33,12 @@
 //	           the model's default
 //	delay      the server-side delay of one request (a time.Duration)
 //	requests   how many requests one operation sends
-//	transport  the HTTP transport: default or tuned
+//	transport  the HTTP client: default, tuned (http.Transport settings),
+//	           h2c (HTTP/2 without TLS) or lean (fetch.LeanClient)
 //	queue      the queue implementation of producer/consumer: chan or cond
 //	consumers  how many consumers drain the queue
-//	work       the CPU work per item
+//	work       the CPU work per item: spin iterations in prodcons, trial
+//	           divisions in factorize's TaskSize
 //	kind       the variant of a primitive (goroutine, thread, process, ...)
 //	prim       the synchronisation primitive under test
 //	mix        the read/write mix of a lock benchmark
@@ -74,5 +77,6 @@
 // high. MaxConnsPerHost is a different knob: it caps the connections and
 // queues the requests beyond the cap. fetch.NewTransport builds both
 // transports, and fetch's BenchmarkInflight compares them
-// (new-conns/op counts the connections the server accepted per burst).
+// (new-conns/op counts the connections the server accepted per burst),
+// with HTTP/2 over a few connections and a lean HTTP/1.1 client.
 package benchmarks

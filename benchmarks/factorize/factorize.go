@@ -7,6 +7,13 @@
 // parallelism), and about 1.6 s with a pool of 8 processes. In Go the
 // in-process models run in parallel as soon as GOMAXPROCS allows it;
 // GOMAXPROCS=1 plays the GIL's part.
+//
+// The benchmarks, in the package's tests: BenchmarkFactorize (the seed's
+// case, 8 and 64 copies of one prime) and BenchmarkTaskSize, which splits
+// one fixed amount of work into tasks from about 10 µs to about 100 ms
+// each, to find the task size at which each model, the process pool above
+// all, starts to beat the serial loop (the seed: "a process costs 50-200 ms
+// to start; tasks that are too small get slower").
 package factorize
 
 import (

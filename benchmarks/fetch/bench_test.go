@@ -32,23 +32,57 @@ func delay(b *testing.B) time.Duration {
 	return profile.Pick(b, 50*time.Millisecond, 200*time.Millisecond, time.Second)
 }
 
-// inflightSize is the size of BenchmarkInflight: requests at once, and the
-// server's delay. The seed profile is the seed's claim at its low end,
-// 10,000 requests, with its 1 s delay. full keeps 10,000 and lengthens the
-// delay past the time a 2-core client needs to send them all, so that all
-// are in flight together and the figures per request are figures per
-// request in flight. quick sends 1,000, to keep the suite's quick run in
-// minutes; its name says so.
-type inflightSize struct {
-	requests int
-	delay    time.Duration
+// inflightSizes are the sizes of BenchmarkInflight: the counts of
+// requests at once, and the server's delay. The seed profile is the
+// seed's claim at its low end, 10,000 requests, with its 1 s delay. full
+// draws the curve of the cost against the count at that delay: 100, 1,000
+// and 10,000 requests, and the most this machine's open-file limit and
+// ports allow ([mostInflight]). quick sends 1,000 with a shorter delay, to keep the
+// suite's quick run in minutes; its name says so. At every size, the
+// delay is longer than the time a 2-core client needs to send all the
+// requests, so that all are in flight together and the figures per
+// request are figures per request in flight.
+func inflightSizes(b *testing.B) (counts []int, d time.Duration) {
+	b.Helper()
+	full := []int{100, 1000, 10000}
+	if most, err := mostInflight(); err != nil {
+		b.Logf("the largest count is left out: %v", err)
+	} else if most > full[len(full)-1] {
+		full = append(full, most)
+	}
+	counts = profile.Pick(b, []int{1000}, full, []int{10000})
+	d = profile.Pick(b, 250*time.Millisecond, time.Second, time.Second)
+	return counts, d
 }
 
-func inflightSizes(b *testing.B) inflightSize {
-	return profile.Pick(b,
-		inflightSize{1000, 500 * time.Millisecond},
-		inflightSize{10000, 5 * time.Second},
-		inflightSize{10000, time.Second})
+// spareFiles are the files a process of the benchmark holds besides its
+// connections: the binary, pipes, the poller, the control connections.
+const spareFiles = 64
+
+// mostInflight returns the most requests this machine lets be in flight at
+// once: each connection is a file in this process and one in the server's,
+// which has the same limit, and a local port. Half the ephemeral ports
+// only: a connection the client closed keeps its port in TIME_WAIT for a
+// minute, and the next benchmark dials as many again. With more, the
+// kernel reuses ports still in TIME_WAIT, and some of those connections
+// are refused or reset (PAWS), which a client sees as retries and a slow
+// batch (measured at 19,000 connections on a 28,232-port range). It keeps
+// twice spareFiles free, and rounds down to a multiple of 1,000 so that
+// the name stays the same under small changes of the limits.
+func mostInflight() (int, error) {
+	files, err := openFilesLimit()
+	if err != nil {
+		return 0, err
+	}
+	most := int(min(files, 1<<30)) - 2*spareFiles
+	if ports, err := ephemeralPorts(); err == nil {
+		most = min(most, ports/2-2*spareFiles)
+	}
+	most = most / 1000 * 1000
+	if most < 1000 {
+		return 0, fmt.Errorf("the open files limit (ulimit -n, %d) or the ephemeral ports leave room for fewer than 1,000 requests at once", files)
+	}
+	return most, nil
 }
 
 // benchTimeout bounds one request of a benchmark: a hung server fails the
@@ -75,7 +109,7 @@ func BenchmarkFetch(b *testing.B) {
 	urls := delayURLs(d, fetchItems)
 	for _, m := range models.InProcess() {
 		b.Run(fmt.Sprintf("model=%s/items=%d/delay=%s", m, fetchItems, d), func(b *testing.B) {
-			client, _ := newClient(b, fetch.TunedTransport, fetchItems, benchTimeout)
+			client := newClient(b, fetch.TunedTransport, fetchItems, benchTimeout)
 			job := fetch.Job(client)
 			opts := models.Options{Workers: fetchItems}
 			warmUp(b, job, urls)
@@ -100,7 +134,7 @@ func BenchmarkRateLimit(b *testing.B) {
 	ideal := time.Duration(math.Ceil(float64(limitRequests)/limitWorkers)) * d
 	for _, m := range []models.Model{models.Semaphore, models.Errgroup, models.Pool} {
 		b.Run(fmt.Sprintf("model=%s/requests=%d/workers=%d/delay=%s", m, limitRequests, limitWorkers, d), func(b *testing.B) {
-			client, _ := newClient(b, fetch.TunedTransport, limitWorkers, benchTimeout)
+			client := newClient(b, fetch.TunedTransport, limitWorkers, benchTimeout)
 			job := fetch.Job(client)
 			opts := models.Options{Workers: limitWorkers}
 			warmUp(b, job, urls[:limitWorkers])
@@ -143,9 +177,11 @@ func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []s
 }
 
 // BenchmarkInflight tests the seed's claim that one event loop holds tens
-// of thousands of connections at a few KB each: 10,000 requests at once
-// (1,000 in the quick profile), one goroutine each, with Go's default
-// transport and a tuned one.
+// of thousands of connections at a few KB each: many requests at once
+// (see inflightSizes), one goroutine each, on each transport (see
+// fetch.Transports): Go's default transport, one tuned for the
+// concurrency, HTTP/2 without TLS over a few connections, and the lean
+// HTTP/1.1 client.
 //
 // Reported per batch:
 //
@@ -156,86 +192,110 @@ func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []s
 //	                     StackInuse) when the last request has been sent,
 //	                     less the same before the first connection, over
 //	                     the requests. Garbage not yet collected counts, so
-//	                     it is an upper bound of the live memory.
+//	                     it is an upper bound of the live memory; the
+//	                     garbage of the first batch (for HTTP/2, a storm of
+//	                     redundant dials) is collected before the batches
+//	                     measured.
 //	goroutines/req       goroutines then, less those before, over the
 //	                     requests
 //	errors               failed requests; anything but 0 fails
 //	max-inflight         the most requests the server saw at once
 //	new-conns/op         connections the server accepted per batch
+//	max-open-conns       the most connections open at the server at once
+//	                     (HTTP/2 multiplexes the requests over a few)
 //	listen-overflows/op  connections the kernel dropped because the
 //	                     server's listen backlog was full (Linux, counted
 //	                     for the whole machine); each costs its client a
 //	                     SYN retry one second later
 //
 // One batch runs before the measured ones, so that those measure what a
-// long-running client sees: the tuned transport reuses its 10,000 idle
-// connections, the default one keeps 2 and dials the rest again.
+// long-running client sees: the tuned transport and the lean client reuse
+// their connections, the default one keeps 2 and dials the rest again.
 func BenchmarkInflight(b *testing.B) {
-	size := inflightSizes(b)
-	d, n := size.delay, size.requests
-	urls := delayURLs(d, n)
-	checkLimits(b, n)
-	for _, kind := range fetch.Transports() {
-		b.Run(fmt.Sprintf("model=goroutines/requests=%d/transport=%s/delay=%s", n, kind, d), func(b *testing.B) {
-			client, tr := newClient(b, kind, n, benchTimeout)
-			job := fetch.Job(client)
-			runtime.GC()
-			before := sampleNow()
-
-			var (
-				mu      sync.Mutex
-				peaks   []sample
-				written atomic.Int64
-			)
-			trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) {
-				if written.Add(1) == int64(n) {
-					s := sampleNow()
-					mu.Lock()
-					peaks = append(peaks, s)
-					mu.Unlock()
-				}
-			}}
-			ctx := httptrace.WithClientTrace(b.Context(), trace)
-			burst := func() {
-				written.Store(0)
-				_, err := models.Map(ctx, models.Goroutines, job, urls, models.Options{Errors: models.CollectAll})
-				if err != nil {
-					failInflight(b, err, n)
-				}
-			}
-
-			burst()
-			mu.Lock()
-			peaks = nil // the batches measured are the ones to sample
-			mu.Unlock()
-			overflows0, overflowsErr := listenOverflows()
-			if server != nil {
-				resetServer(b)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				burst()
-			}
-			perOp := b.Elapsed().Seconds() / float64(b.N)
-			b.ReportMetric(perOp/d.Seconds(), "ratio-to-delay")
-			b.ReportMetric(0, "errors") // any error has failed the benchmark
-			if overflowsErr == nil {
-				if overflows1, err := listenOverflows(); err == nil {
-					b.ReportMetric(float64(overflows1-overflows0)/float64(b.N), "listen-overflows/op")
-				}
-			}
-			reportPeaks(b, before, peaks, n)
-			if server != nil {
-				st, err := server.Stats(b.Context())
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.ReportMetric(float64(st.MaxInFlight), "max-inflight")
-				b.ReportMetric(float64(st.NewConns)/float64(b.N), "new-conns/op")
-			}
-			tr.CloseIdleConnections()
-		})
+	counts, d := inflightSizes(b)
+	for _, n := range counts {
+		urls := delayURLs(d, n)
+		for _, kind := range fetch.Transports() {
+			b.Run(fmt.Sprintf("model=goroutines/requests=%d/transport=%s/delay=%s", n, kind, d), func(b *testing.B) {
+				checkLimits(b, n)
+				benchInflight(b, kind, urls, d)
+			})
+		}
 	}
+}
+
+// benchInflight sends urls all at once on a client of the given kind,
+// once to warm up and then once per measured batch.
+func benchInflight(b *testing.B, kind fetch.Transport, urls []string, d time.Duration) {
+	n := len(urls)
+	if server != nil {
+		// The server may still be closing the connections of the
+		// previous benchmark; with thousands of them, those would
+		// count against its open-file limit while this one dials.
+		zero := int64(0)
+		if _, err := server.Wait(b.Context(), fetch.Want{OpenConns: &zero}, time.Minute); err != nil {
+			b.Fatalf("connections of the previous benchmark still open: %v", err)
+		}
+	}
+	runtime.GC()
+	before := sampleNow()
+	client := newClient(b, kind, n, benchTimeout)
+	job := fetch.Job(client)
+
+	var (
+		mu      sync.Mutex
+		peaks   []sample
+		written atomic.Int64
+	)
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) {
+		if written.Add(1) == int64(n) {
+			s := sampleNow()
+			mu.Lock()
+			peaks = append(peaks, s)
+			mu.Unlock()
+		}
+	}}
+	ctx := httptrace.WithClientTrace(b.Context(), trace)
+	burst := func() {
+		written.Store(0)
+		_, err := models.Map(ctx, models.Goroutines, job, urls, models.Options{Errors: models.CollectAll})
+		if err != nil {
+			failInflight(b, err, n)
+		}
+	}
+
+	burst()
+	mu.Lock()
+	peaks = nil // the batches measured are the ones to sample
+	mu.Unlock()
+	runtime.GC()
+	overflows0, overflowsErr := listenOverflows()
+	if server != nil {
+		resetServer(b)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		burst()
+	}
+	perOp := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(perOp/d.Seconds(), "ratio-to-delay")
+	b.ReportMetric(0, "errors") // any error has failed the benchmark
+	if overflowsErr == nil {
+		if overflows1, err := listenOverflows(); err == nil {
+			b.ReportMetric(float64(overflows1-overflows0)/float64(b.N), "listen-overflows/op")
+		}
+	}
+	reportPeaks(b, before, peaks, n)
+	if server != nil {
+		st, err := server.Stats(b.Context())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(st.MaxInFlight), "max-inflight")
+		b.ReportMetric(float64(st.NewConns)/float64(b.N), "new-conns/op")
+		b.ReportMetric(float64(st.MaxOpenConns), "max-open-conns")
+	}
+	client.CloseIdleConnections()
 }
 
 // A sample is the client's footprint at one moment.
@@ -274,9 +334,8 @@ func checkLimits(b *testing.B, n int) {
 	b.Helper()
 	// Each connection is a file in this process and one in the server's;
 	// a few more are the binary, pipes and the control connections.
-	const spare = 64
-	if files, err := openFilesLimit(); err == nil && files < uint64(n+spare) {
-		b.Fatalf("the open files limit (ulimit -n, RLIMIT_NOFILE) is %d; %d requests in flight need %d: raise it", files, n, n+spare)
+	if files, err := openFilesLimit(); err == nil && files < uint64(n+spareFiles) {
+		b.Fatalf("the open files limit (ulimit -n, RLIMIT_NOFILE) is %d; %d requests in flight need %d: raise it", files, n, n+spareFiles)
 	}
 	if ports, err := ephemeralPorts(); err == nil && ports < n {
 		b.Fatalf("the ephemeral port range (net.ipv4.ip_local_port_range) holds %d ports; %d connections need %d", ports, n, n)

@@ -30,6 +30,11 @@ func slowHeadURL() string    { return baseURL + "/delay/10" }
 func slowBodyURL() string    { return baseURL + "/drip?duration=10&numbytes=10&delay=0" }
 func failAtURL(n int) string { return fmt.Sprintf("%s/_fault/status/500?inflight=%d", baseURL, n) }
 
+// faultTransports are the clients the fault tests run on: the tuned
+// transport, which the other benchmarks use, and the variants of
+// BenchmarkInflight that are not http.DefaultTransport's settings.
+var faultTransports = []fetch.Transport{fetch.TunedTransport, fetch.H2CTransport, fetch.LeanTransport}
+
 // A taskFailure is what a test checks of one task's error.
 type taskFailure struct {
 	Index    int
@@ -68,7 +73,10 @@ func kindOf(err error) string {
 	switch {
 	case errors.As(err, &status):
 		return fmt.Sprintf("status %d", status.Code)
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		// HTTP/2 resets the one stream (RST_STREAM), not the
+		// connection; net/http does not export the error's type.
+		strings.Contains(err.Error(), "stream error: ") && strings.Contains(err.Error(), "INTERNAL_ERROR"):
 		return "reset"
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return "timeout"
@@ -84,9 +92,9 @@ func kindOf(err error) string {
 func TestCollectAll(t *testing.T) {
 	needServer(t)
 	for _, m := range models.InProcess() {
-		t.Run(string(m), func(t *testing.T) {
+		forEachTransport(t, string(m), func(t *testing.T, kind fetch.Transport) {
 			resetServer(t)
-			client, tr := newClient(t, fetch.TunedTransport, 8, clientTimeout)
+			client := newClient(t, kind, 8, clientTimeout)
 			urls := []string{okURL(), status500URL(), resetURL(), slowHeadURL(), slowBodyURL(), okURL()}
 			out, err := models.Map(t.Context(), m, fetch.Job(client), urls, models.Options{Workers: 3, Errors: models.CollectAll})
 
@@ -102,7 +110,7 @@ func TestCollectAll(t *testing.T) {
 			if diff := cmp.Diff(want, failures(t, err, urls)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s\nthe error: %v", diff, err)
 			}
-			st := settle(t, tr)
+			st := settle(t, client)
 			if st.Canceled != 2 {
 				t.Errorf("the server saw %d requests abandoned by the client; want 2, the slow head and the slow body (%+v)", st.Canceled, st)
 			}
@@ -166,11 +174,11 @@ func TestFailFast(t *testing.T) {
 	})
 
 	for _, tc := range rows {
-		t.Run(tc.name, func(t *testing.T) {
+		forEachTransport(t, tc.name, func(t *testing.T, kind fetch.Transport) {
 			resetServer(t)
 			// The timeout is long: only the fail-fast cancellation may
 			// end the slow requests early.
-			client, tr := newClient(t, fetch.TunedTransport, 8, time.Minute)
+			client := newClient(t, kind, 8, time.Minute)
 			out, err := models.Map(t.Context(), tc.model, fetch.Job(client), tc.urls, models.Options{Workers: tc.workers})
 
 			if diff := cmp.Diff(tc.out, out); diff != "" {
@@ -181,7 +189,7 @@ func TestFailFast(t *testing.T) {
 				t.Errorf("errors (-want +got):\n%s\nthe error: %v", diff, err)
 			}
 			type seen struct{ Requests, Canceled int64 }
-			st := settle(t, tr)
+			st := settle(t, client)
 			if diff := cmp.Diff(seen{int64(tc.requests), int64(tc.canceled)}, seen{st.Requests, st.Canceled}); diff != "" {
 				t.Errorf("the server's counts (-want +got):\n%s", diff)
 			}
@@ -196,9 +204,9 @@ func TestFailFast(t *testing.T) {
 func TestContextDeadline(t *testing.T) {
 	needServer(t)
 	for _, m := range models.InProcess() {
-		t.Run(string(m), func(t *testing.T) {
+		forEachTransport(t, string(m), func(t *testing.T, kind fetch.Transport) {
 			resetServer(t)
-			client, tr := newClient(t, fetch.TunedTransport, 8, time.Minute)
+			client := newClient(t, kind, 8, time.Minute)
 			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
 			defer cancel()
 			urls := []string{slowHeadURL(), slowBodyURL()}
@@ -206,10 +214,19 @@ func TestContextDeadline(t *testing.T) {
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("error %v, want the context's deadline", err)
 			}
-			st := settle(t, tr)
+			st := settle(t, client)
 			if st.Canceled != st.Requests {
 				t.Errorf("the server saw %d requests and %d abandoned; want every one abandoned", st.Requests, st.Canceled)
 			}
 		})
+	}
+}
+
+// forEachTransport runs f as the subtest name/transport=kind for every
+// transport of the fault tests.
+func forEachTransport(t *testing.T, name string, f func(t *testing.T, kind fetch.Transport)) {
+	t.Helper()
+	for _, kind := range faultTransports {
+		t.Run(name+"/transport="+string(kind), func(t *testing.T) { f(t, kind) })
 	}
 }

@@ -12,13 +12,17 @@
 //     counters through a control listener of its own.
 //  2. The client: [Job], one GET per input URL, run under every in-process
 //     model with models.Map. An answer of 400 or more is a [*StatusError].
-//     [NewTransport] builds Go's default HTTP transport or one tuned for
-//     many concurrent requests to one host.
+//     [NewClient] builds a client on Go's default HTTP transport, on one
+//     tuned for many concurrent requests to one host, on one that speaks
+//     HTTP/2 without TLS (h2c), or the [LeanClient], an HTTP/1.1 client cut
+//     down to this workload.
 //  3. The benchmarks, in the package's tests: BenchmarkFetch (the seed's
 //     five delayed URLs), BenchmarkRateLimit (100 requests, 10 in flight)
-//     and BenchmarkInflight (10,000 requests at once). The tests check the
-//     faults: error statuses, resets, timeouts, slow bodies, fail-fast
-//     cancellation, and that no goroutine or connection is left behind.
+//     and BenchmarkInflight (10,000 requests at once, and the curve of its
+//     cost per transport, from 100 requests to the most that the open-file
+//     limit and the ports allow). The tests check the faults: error
+//     statuses, resets, timeouts, slow bodies, fail-fast cancellation, and
+//     that no goroutine or connection is left behind.
 //
 // The environment variable CONCBENCH_FETCH_URL points the benchmarks at
 // another httpbin-compatible server instead (for example
@@ -37,21 +41,29 @@ import (
 	"concbench/benchmarks/models"
 )
 
+// A Client sends HTTP requests: an *http.Client, or a [*LeanClient].
+type Client interface {
+	// Do sends the request and returns the response, as http.Client.Do.
+	Do(req *http.Request) (*http.Response, error)
+	// CloseIdleConnections closes the connections not serving a request.
+	CloseIdleConnections()
+}
+
 // Job returns the job that GETs one URL with client, reads the whole body,
 // and returns the status code. The body is read even on an error status,
 // so that the connection can serve the next request.
 //
-// The job has no name: a task that holds an *http.Client cannot be sent to
+// The job has no name: a task that holds a client cannot be sent to
 // another process, so it runs under the in-process models
 // (models.InProcess) only.
-func Job(client *http.Client) models.Job[string, int] {
+func Job(client Client) models.Job[string, int] {
 	return models.Job[string, int]{Run: func(ctx context.Context, url string) (int, error) {
 		return Get(ctx, client, url)
 	}}
 }
 
 // Get is the task of [Job]. Every error it returns names the URL.
-func Get(ctx context.Context, client *http.Client, url string) (int, error) {
+func Get(ctx context.Context, client Client, url string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, fmt.Errorf("building the request for %s: %w", url, err)
@@ -91,7 +103,8 @@ func DelayURL(base string, d time.Duration) string {
 // https://httpbin.org). When it is set, no server process is started.
 const URLEnv = "CONCBENCH_FETCH_URL"
 
-// A Transport names a configuration of the client's http.Transport.
+// A Transport names the client's transport: a configuration of
+// http.Transport, or the lean client.
 type Transport string
 
 // The transports.
@@ -106,13 +119,63 @@ const (
 	// expected concurrency (MaxIdleConns and MaxIdleConnsPerHost), so
 	// that every connection of one burst serves the next.
 	TunedTransport Transport = "tuned"
+
+	// H2CTransport is DefaultTransport speaking only HTTP/2 without TLS
+	// (h2c, with prior knowledge, http.Protocols' UnencryptedHTTP2). It
+	// multiplexes the requests over a few connections, as many as the
+	// server's limit of concurrent streams per connection requires (250
+	// for Go's server): no goroutine and no buffers per connection for
+	// each request, but one goroutine per request besides the caller's,
+	// which writes it, and HTTP/2's framing, header compression and flow
+	// control on every request. It needs a server that speaks h2c, as
+	// [ServeProcess]'s does.
+	//
+	// It caps the connections per host (MaxConnsPerHost) at one per 100
+	// requests expected at once, 2.5 times what Go's server needs: a
+	// cold transport without a cap dials one connection per request
+	// waiting for one (31,480 dials for a first burst of 10,000, 19,000
+	// at once running out of files), keeping the few it needs.
+	H2CTransport Transport = "h2c"
+	// LeanTransport is the [LeanClient]: HTTP/1.1, one connection per
+	// request in flight, no goroutine but the caller's. It gives up most
+	// of what net/http does beyond this workload; its documentation
+	// says what.
+	LeanTransport Transport = "lean"
 )
 
 // Transports lists the transports, the default first.
-func Transports() []Transport { return []Transport{DefaultTransport, TunedTransport} }
+func Transports() []Transport {
+	return []Transport{DefaultTransport, TunedTransport, H2CTransport, LeanTransport}
+}
 
-// NewTransport returns a new transport of the given kind for up to conns
-// concurrent requests to one host. conns matters to TunedTransport only.
+// NewClient returns a new client of the given kind for up to conns
+// concurrent requests to one host, whose requests each end after timeout
+// (zero: no limit). conns matters to TunedTransport and H2CTransport
+// only.
+func NewClient(kind Transport, conns int, timeout time.Duration) (Client, error) {
+	if kind == LeanTransport {
+		return &LeanClient{Timeout: timeout}, nil
+	}
+	t, err := NewTransport(kind, conns)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Client{Transport: t, Timeout: timeout}, nil
+}
+
+// serverProtocols are the protocols the server process speaks: HTTP/1.1,
+// and HTTP/2 without TLS for [H2CTransport].
+func serverProtocols() *http.Protocols {
+	var p http.Protocols
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(true)
+	return &p
+}
+
+// NewTransport returns a new http.Transport of the given kind for up to
+// conns concurrent requests to one host. conns matters to TunedTransport
+// and H2CTransport only. LeanTransport has no http.Transport: see
+// [NewClient].
 func NewTransport(kind Transport, conns int) (*http.Transport, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	switch kind {
@@ -125,6 +188,17 @@ func NewTransport(kind Transport, conns int) (*http.Transport, error) {
 		t.MaxIdleConns = conns
 		t.MaxIdleConnsPerHost = conns
 		return t, nil
+	case H2CTransport:
+		if conns < 1 {
+			return nil, fmt.Errorf("h2c transport for %d requests at once: want at least 1", conns)
+		}
+		var p http.Protocols
+		p.SetUnencryptedHTTP2(true)
+		t.Protocols = &p
+		t.MaxConnsPerHost = conns/100 + 1
+		return t, nil
+	case LeanTransport:
+		return nil, fmt.Errorf("transport %q is a client of its own, not an http.Transport (use NewClient)", kind)
 	}
-	return nil, fmt.Errorf("unknown transport %q (want default or tuned)", kind)
+	return nil, fmt.Errorf("unknown transport %q (want one of %v)", kind, Transports())
 }

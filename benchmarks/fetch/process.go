@@ -52,7 +52,7 @@ func ServeProcess(ctx context.Context, stdin io.Reader, stdout io.Writer) error 
 	}
 	defer control.Close()
 
-	dataSrv := &http.Server{Handler: srv, ConnState: srv.ConnState, ReadHeaderTimeout: time.Minute}
+	dataSrv := &http.Server{Handler: srv, ConnState: srv.ConnState, ReadHeaderTimeout: time.Minute, Protocols: serverProtocols()}
 	controlSrv := &http.Server{Handler: srv.ControlHandler(), ReadHeaderTimeout: time.Minute}
 	errc := make(chan error, 2)
 	go func() { errc <- dataSrv.Serve(data) }()

@@ -32,6 +32,9 @@ type Stats struct {
 	Canceled int64 `json:"canceled"`
 	// OpenConns is the number of client connections open now.
 	OpenConns int64 `json:"open_conns"`
+	// MaxOpenConns is the largest OpenConns reached since the last
+	// reset.
+	MaxOpenConns int64 `json:"max_open_conns"`
 	// NewConns counts the connections accepted.
 	NewConns int64 `json:"new_conns"`
 }
@@ -43,7 +46,10 @@ type Stats struct {
 // /status/{code}, ...) it serves two faults:
 //
 //	/_fault/status/{code}  answers with that status code
-//	/_fault/reset          resets the connection (an RST, no response)
+//	/_fault/reset          resets the connection (an RST, no response);
+//	                       over HTTP/2, resets the request's stream
+//	                       (RST_STREAM), the connection's other requests
+//	                       going on
 //
 // Both accept ?inflight=N: they first wait until N requests, themselves
 // included, are in flight at once, so that a test knows which requests a
@@ -102,7 +108,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) ConnState(_ net.Conn, state http.ConnState) {
 	switch state {
 	case http.StateNew:
-		s.update(func(st *Stats) { st.OpenConns++; st.NewConns++ })
+		s.update(func(st *Stats) {
+			st.OpenConns++
+			st.NewConns++
+			st.MaxOpenConns = max(st.MaxOpenConns, st.OpenConns)
+		})
 	case http.StateClosed, http.StateHijacked:
 		// A hijacked connection is no longer the server's: the reset
 		// fault closes it at once.
@@ -118,13 +128,15 @@ func (s *Server) Stats() Stats {
 }
 
 // Reset zeroes the counters and returns their values from before. The
-// gauges stay as they are, and MaxInFlight restarts from InFlight.
+// gauges stay as they are, and MaxInFlight and MaxOpenConns restart from
+// InFlight and OpenConns.
 func (s *Server) Reset() Stats {
 	var old Stats
 	s.update(func(st *Stats) {
 		old = *st
 		st.Requests, st.Canceled, st.NewConns = 0, 0, 0
 		st.MaxInFlight = st.InFlight
+		st.MaxOpenConns = st.OpenConns
 	})
 	return old
 }
@@ -253,6 +265,11 @@ func (s *Server) faultStatus(w http.ResponseWriter, r *http.Request) {
 func (s *Server) faultReset(w http.ResponseWriter, r *http.Request) {
 	if !s.awaitInFlight(w, r) {
 		return
+	}
+	if r.ProtoMajor == 2 {
+		// HTTP/2 cannot hand over its connection; aborting the handler
+		// makes the server reset the stream.
+		panic(http.ErrAbortHandler)
 	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {

@@ -32,7 +32,7 @@ func newLocalServer(t *testing.T) (*fetch.Server, *httptest.Server, *httptest.Se
 // three are in flight, and checks every counter, before and after a reset.
 func TestServerCounts(t *testing.T) {
 	s, data, _ := newLocalServer(t)
-	client, tr := newClient(t, fetch.TunedTransport, 3, time.Minute)
+	client := newClient(t, fetch.TunedTransport, 3, time.Minute)
 	url := data.URL + "/_fault/status/202?inflight=3"
 	out, err := models.Map(t.Context(), models.Goroutines, fetch.Job(client), []string{url, url, url}, models.Options{})
 	if err != nil {
@@ -41,12 +41,12 @@ func TestServerCounts(t *testing.T) {
 	if diff := cmp.Diff([]int{202, 202, 202}, out); diff != "" {
 		t.Errorf("results (-want +got):\n%s", diff)
 	}
-	tr.CloseIdleConnections()
+	client.CloseIdleConnections()
 	got, ok := s.Wait(t.Context(), func(st fetch.Stats) bool { return st.OpenConns == 0 })
 	if !ok {
 		t.Fatalf("connections still open: %+v", got)
 	}
-	want := fetch.Stats{InFlight: 0, MaxInFlight: 3, Requests: 3, Canceled: 0, OpenConns: 0, NewConns: 3}
+	want := fetch.Stats{InFlight: 0, MaxInFlight: 3, Requests: 3, Canceled: 0, OpenConns: 0, MaxOpenConns: 3, NewConns: 3}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
@@ -103,7 +103,7 @@ func TestServerRequests(t *testing.T) {
 
 // TestNewTransport checks the settings that tell the transports apart.
 func TestNewTransport(t *testing.T) {
-	type idle struct{ MaxIdleConns, MaxIdleConnsPerHost int }
+	type idle struct{ MaxIdleConns, MaxIdleConnsPerHost, MaxConnsPerHost int }
 	for _, tc := range []struct {
 		name    string
 		kind    fetch.Transport
@@ -112,9 +112,13 @@ func TestNewTransport(t *testing.T) {
 		wantErr bool
 	}{
 		// 0 per host means http.DefaultMaxIdleConnsPerHost, 2.
-		{"default", fetch.DefaultTransport, 10000, idle{100, 0}, false},
-		{"tuned", fetch.TunedTransport, 10000, idle{10000, 10000}, false},
+		{"default", fetch.DefaultTransport, 10000, idle{100, 0, 0}, false},
+		{"tuned", fetch.TunedTransport, 10000, idle{10000, 10000, 0}, false},
 		{"tuned for no connection", fetch.TunedTransport, 0, idle{}, true},
+		{"h2c", fetch.H2CTransport, 10000, idle{100, 0, 101}, false},
+		{"h2c for one request", fetch.H2CTransport, 1, idle{100, 0, 1}, false},
+		{"h2c for no request", fetch.H2CTransport, 0, idle{}, true},
+		{"lean has none", fetch.LeanTransport, 10, idle{}, true},
 		{"unknown", "fast", 10, idle{}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,7 +129,7 @@ func TestNewTransport(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if diff := cmp.Diff(tc.want, idle{tr.MaxIdleConns, tr.MaxIdleConnsPerHost}); diff != "" {
+			if diff := cmp.Diff(tc.want, idle{tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost}); diff != "" {
 				t.Errorf("idle pool (-want +got):\n%s", diff)
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 )
 
 // A batch is one Map call: the inputs, the results, the errors, and the
@@ -19,6 +20,9 @@ type batch[In, Out any] struct {
 	in     []In
 	out    []Out
 	mode   ErrorMode
+
+	// claimed counts the task indices handed out by claim.
+	claimed atomic.Int64
 
 	mu    sync.Mutex
 	first error   // the first task error, in time
@@ -75,6 +79,18 @@ func (b *batch[In, Out]) feed(jobs chan<- int) {
 			return
 		}
 	}
+}
+
+// claim hands the calling worker the next task index, in input order, and
+// reports false when every index has been handed out or the batch has
+// stopped: the models whose workers take the next task themselves, with
+// no goroutine in between.
+func (b *batch[In, Out]) claim() (int, bool) {
+	if b.stopped() {
+		return 0, false
+	}
+	i := int(b.claimed.Add(1) - 1)
+	return i, i < len(b.in)
 }
 
 // finish records the outcome of task i.

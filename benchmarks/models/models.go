@@ -1,6 +1,7 @@
-// Package models runs one batch of tasks under one of six concurrency models,
-// the Go counterparts of the seed tutorial's serial loop, asyncio.gather,
-// ThreadPoolExecutor, TaskGroup, asyncio.Semaphore and ProcessPoolExecutor.
+// Package models runs one batch of tasks under one of seven concurrency
+// models, the Go counterparts of the seed tutorial's serial loop,
+// asyncio.gather, ThreadPoolExecutor (twice: [Pool] and [ChanPool]),
+// TaskGroup, asyncio.Semaphore and ProcessPoolExecutor.
 //
 // Every case of the benchmark suite calls [Map], so the models are written
 // once and compared on equal terms:
@@ -28,6 +29,18 @@
 // tasks in worker processes, each with GOMAXPROCS=1, as many as the caller's
 // GOMAXPROCS unless [Options.Workers] says otherwise, so that "cores" means
 // cores actually usable, as for the other models.
+//
+// # Two pools
+//
+// [ChanPool] is the pool most Go code writes first: k workers ranging over
+// an unbuffered channel that the caller feeds. [Pool] does the same work
+// with workers that claim the next task index themselves. On CPU-bound
+// tasks at GOMAXPROCS=2, ChanPool loses about a third of the second core
+// to the hand-over through the channel: a worker that finds the channel
+// empty leaves its P idle until the scheduler steals the feeder from the
+// other P, after a back-off that Linux's timer slack stretches to about
+// 80 µs (runChanPool's documentation has the trace). Pool has no feeder to
+// wait for. Both keep the contract; they differ only in speed.
 package models
 
 import (
@@ -47,9 +60,14 @@ const (
 	Serial Model = "serial"
 	// Goroutines starts one goroutine per task: asyncio.gather.
 	Goroutines Model = "goroutines"
-	// Pool runs k worker goroutines reading tasks from a channel:
+	// Pool runs k worker goroutines, each claiming the next task itself:
 	// ThreadPoolExecutor(max_workers=k).
 	Pool Model = "pool"
+	// ChanPool runs k worker goroutines reading tasks from an unbuffered
+	// channel that the caller feeds: the same executor written the
+	// idiomatic first way, and slower than Pool on CPU-bound tasks (see
+	// the package documentation).
+	ChanPool Model = "chanpool"
 	// Errgroup uses golang.org/x/sync/errgroup with SetLimit(k): TaskGroup.
 	Errgroup Model = "errgroup"
 	// Semaphore starts one goroutine per task, at most k of which hold a
@@ -63,12 +81,12 @@ const (
 
 // All lists every model, the baseline first.
 func All() []Model {
-	return []Model{Serial, Goroutines, Pool, Errgroup, Semaphore, ProcPool}
+	return []Model{Serial, Goroutines, Pool, ChanPool, Errgroup, Semaphore, ProcPool}
 }
 
 // InProcess lists the models that run tasks in the calling process.
 func InProcess() []Model {
-	return []Model{Serial, Goroutines, Pool, Errgroup, Semaphore}
+	return []Model{Serial, Goroutines, Pool, ChanPool, Errgroup, Semaphore}
 }
 
 // Parse returns the model called name.
@@ -106,8 +124,8 @@ func (m ErrorMode) String() string {
 // Options tunes Map. The zero value is ready to use: fail-fast errors and
 // runtime.GOMAXPROCS(0) workers.
 type Options struct {
-	// Workers is k, the number of tasks a bounded model (Pool, Errgroup,
-	// Semaphore, ProcPool) runs at once. Zero means runtime.GOMAXPROCS(0);
+	// Workers is k, the number of tasks a bounded model (Pool, ChanPool,
+	// Errgroup, Semaphore, ProcPool) runs at once. Zero means runtime.GOMAXPROCS(0);
 	// a negative value is an error. Serial and Goroutines ignore it.
 	Workers int
 	// Errors selects fail-fast (the default) or collect-all.
@@ -177,6 +195,8 @@ func Map[In, Out any](ctx context.Context, m Model, job Job[In, Out], inputs []I
 		runGoroutines(b)
 	case Pool:
 		runPool(b, k)
+	case ChanPool:
+		runChanPool(b, k)
 	case Errgroup:
 		runErrgroup(b, k)
 	case Semaphore:

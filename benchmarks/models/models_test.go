@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -247,6 +248,47 @@ func TestCancel(t *testing.T) {
 		return
 	}
 	checkNoChildren(t)
+}
+
+// TestBound checks that a bounded in-process model never runs more than k
+// tasks at once, and that with k = 1 it runs them in input order.
+func TestBound(t *testing.T) {
+	for _, m := range []models.Model{models.Pool, models.ChanPool, models.Errgroup, models.Semaphore} {
+		for _, k := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/workers=%d", m, k), func(t *testing.T) {
+				var (
+					mu            sync.Mutex
+					running, most int
+					order         []int
+				)
+				job := models.Job[int, int]{Run: func(ctx context.Context, n int) (int, error) {
+					mu.Lock()
+					running++
+					most = max(most, running)
+					order = append(order, n)
+					mu.Unlock()
+					runtime.Gosched() // let other tasks start, if the model allows it
+					mu.Lock()
+					running--
+					mu.Unlock()
+					return n, nil
+				}}
+				if _, err := models.Map(t.Context(), m, job, inputs(50), models.Options{Workers: k}); err != nil {
+					t.Fatal(err)
+				}
+				if most > k {
+					t.Errorf("%d tasks ran at once; the bound is %d", most, k)
+				}
+				if k == 1 && m != models.Semaphore {
+					// Semaphore starts a goroutine per task, and which
+					// acquires the semaphore next is the scheduler's choice.
+					if diff := cmp.Diff(inputs(50), order); diff != "" {
+						t.Errorf("order of the tasks (-want +got):\n%s", diff)
+					}
+				}
+			})
+		}
+	}
 }
 
 func TestProcPoolWorkers(t *testing.T) {
