@@ -149,14 +149,15 @@ func TestOrder(t *testing.T) {
 func TestFailFast(t *testing.T) {
 	for _, m := range models.All() {
 		t.Run(string(m), func(t *testing.T) {
-			out, err := models.Map(t.Context(), m, failZeroBlockRest, inputs(8), models.Options{Workers: 4})
+			job, failed := failFirstBlockRest(m)
+			out, err := models.Map(t.Context(), m, job, inputs(8), models.Options{Workers: 4})
 			// An error from a worker process comes back as its text.
 			if !errors.Is(err, errBad) && (m != models.ProcPool || !strings.HasSuffix(err.Error(), errBad.Error())) {
 				t.Fatalf("error = %v, want %v", err, errBad)
 			}
 			var te *models.TaskError
-			if !errors.As(err, &te) || te.Index != 0 {
-				t.Errorf("error = %#v, want a *TaskError for item 0", err)
+			if !errors.As(err, &te) || te.Index != failed() {
+				t.Errorf("error = %#v, want a *TaskError for item %d", err, failed())
 			}
 			// A second error would be a blocked task that gave up: the
 			// model did not cancel it.
@@ -167,6 +168,40 @@ func TestFailFast(t *testing.T) {
 				t.Errorf("len(out) = %d, want 8", len(out))
 			}
 		})
+	}
+}
+
+// failFirstBlockRest returns a job whose first task to start fails while
+// every other task waits for cancellation, and a function that returns the
+// index of the task that failed. Failing a fixed input instead would
+// deadlock the semaphore model at random: it starts one goroutine per task
+// and the runtime does not start goroutines in order, so the k tasks that
+// take the semaphore first may all be blocked ones, waiting for a failure
+// that cannot start. The process pool hands tasks out in input order, and
+// a flag in this process does not reach its workers, so there the failing
+// task is input 0.
+func failFirstBlockRest(m models.Model) (models.Job[int, int], func() int) {
+	if m == models.ProcPool {
+		return failZeroBlockRest, func() int { return 0 }
+	}
+	var mu sync.Mutex
+	first := -1
+	job := models.Job[int, int]{Run: func(ctx context.Context, n int) (int, error) {
+		mu.Lock()
+		isFirst := first < 0
+		if isFirst {
+			first = n
+		}
+		mu.Unlock()
+		if isFirst {
+			return 0, errBad
+		}
+		return waitForCancel(ctx)
+	}}
+	return job, func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return first
 	}
 }
 
