@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"concbench/report/results"
+
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchproc"
 )
@@ -20,7 +22,7 @@ type Analyzer interface {
 	Name() string
 	// Analyze returns the analyser's data, computed from the dataset and the
 	// core analysis. It may append to rep.Warnings.
-	Analyze(ds *Dataset, rep *Report) (any, error)
+	Analyze(ds *results.Dataset, rep *Report) (any, error)
 }
 
 // AnalyzeOptions configures [Analyze]. The zero value uses the serial model
@@ -97,7 +99,7 @@ type runData struct {
 }
 
 // add records one observation in the run.
-func (rd *runData) add(o *Observation, pd *pointData) {
+func (rd *runData) add(o *results.Observation, pd *pointData) {
 	pd.lines++
 	for j := range o.Values {
 		v := &o.Values[j]
@@ -126,7 +128,7 @@ func (rd *runData) add(o *Observation, pd *pointData) {
 // blocks, each with room for 8 values (most samples hold -count values) in
 // a shared block of values, capped so that a ninth value moves the sample
 // out rather than overwriting its neighbour.
-func (rd *runData) newGroup(o *Observation) *group {
+func (rd *runData) newGroup(o *results.Observation) *group {
 	const room = 8
 	if len(rd.groupBlock) == cap(rd.groupBlock) {
 		n := nextBlock(cap(rd.groupBlock), 32, 512)
@@ -155,7 +157,7 @@ func (rd *runData) group(ck benchproc.Key, model string, procs int, unit string)
 
 // point returns the data of o's case, model and procs, creating it (and
 // recording a new case) on first sight.
-func (rd *runData) point(o *Observation) *pointData {
+func (rd *runData) point(o *results.Observation) *pointData {
 	pk := pointKey{o.Case, o.Model, o.Procs}
 	if pd := rd.points[pk]; pd != nil {
 		return pd
@@ -172,7 +174,7 @@ func (rd *runData) point(o *Observation) *pointData {
 
 // findNCPU looks for the CPU count in o's configuration, once per
 // configuration, until it is found.
-func (rd *runData) findNCPU(o *Observation) {
+func (rd *runData) findNCPU(o *results.Observation) {
 	if rd.ncpu != "" || (rd.ncpuTriedOK && rd.ncpuTried == o.Config) {
 		return
 	}
@@ -187,7 +189,7 @@ func (rd *runData) findNCPU(o *Observation) {
 
 // Analyze summarises a dataset into a [Report]. It fails only when an
 // analyser fails; every other problem becomes a warning.
-func Analyze(ds *Dataset, opts AnalyzeOptions) (*Report, error) {
+func Analyze(ds *results.Dataset, opts AnalyzeOptions) (*Report, error) {
 	baseline := opts.Baseline
 	if baseline == "" {
 		baseline = "serial"
@@ -205,7 +207,7 @@ func Analyze(ds *Dataset, opts AnalyzeOptions) (*Report, error) {
 		SplitBy:    ds.SplitBy,
 		Baseline:   baseline,
 		Confidence: confidence,
-		Warnings:   append([]Warning(nil), ds.Warnings...),
+		Warnings:   append([]results.Warning(nil), ds.Warnings...),
 	}
 
 	runs := map[benchproc.Key]*runData{}
@@ -257,40 +259,34 @@ func Analyze(ds *Dataset, opts AnalyzeOptions) (*Report, error) {
 	return rep, nil
 }
 
-func analyzeRun(ds *Dataset, rep *Report, rd *runData, id, runLabel, baseline string, confidence float64) Run {
+func analyzeRun(ds *results.Dataset, rep *Report, rd *runData, id, runLabel, baseline string, confidence float64) Run {
 	run := Run{ID: id}
-	if !rd.env.IsZero() {
-		for _, f := range rd.env.Projection().FlattenedFields() {
-			if v := rd.env.Get(f); v != "" {
-				run.Env = append(run.Env, KeyValue{Key: f.Name, Value: v})
-			}
-		}
-	}
+	run.Env = results.EnvOf(rd.env)
 	if rd.ncpu != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(rd.ncpu))
 		if err != nil || n < 1 {
-			rep.Warnings = append(rep.Warnings, Warning{Kind: "ncpu", Msg: fmt.Sprintf("%s%s %q is not a CPU count; oversubscribed points are not marked", runLabel, rd.ncpuK, rd.ncpu)})
+			rep.Warnings = append(rep.Warnings, results.Warning{Kind: "ncpu", Msg: fmt.Sprintf("%s%s %q is not a CPU count; oversubscribed points are not marked", runLabel, rd.ncpuK, rd.ncpu)})
 		} else {
 			run.NCPU, run.NCPUSource = n, rd.ncpuK
 		}
 	} else {
-		rep.Warnings = append(rep.Warnings, Warning{Kind: "ncpu", Msg: runLabel + "no ncpu: or gomaxprocs-default: configuration line gives the CPU count; oversubscribed points are not marked"})
+		rep.Warnings = append(rep.Warnings, results.Warning{Kind: "ncpu", Msg: runLabel + "no ncpu: or gomaxprocs-default: configuration line gives the CPU count; oversubscribed points are not marked"})
 	}
 
 	cases := rd.cases
 	benchproc.SortKeys(cases)
 	type caseResult struct {
 		c         Case
-		warnings  []Warning
+		warnings  []results.Warning
 		overProcs []int
 	}
-	results := make([]caseResult, len(cases))
+	analysed := make([]caseResult, len(cases))
 	parallelFor(len(cases), func(ci int) {
-		r := &results[ci]
+		r := &analysed[ci]
 		r.c, r.warnings, r.overProcs = analyzeCase(ds, rd, cases[ci], fmt.Sprintf("%s-c%d", id, ci+1), runLabel, baseline, confidence, run.NCPU)
 	})
 	overProcs := map[int]bool{}
-	for _, r := range results {
+	for _, r := range analysed {
 		run.Cases = append(run.Cases, r.c)
 		rep.Warnings = append(rep.Warnings, r.warnings...)
 		for _, p := range r.overProcs {
@@ -303,23 +299,22 @@ func analyzeRun(ds *Dataset, rep *Report, rd *runData, id, runLabel, baseline st
 		for i, p := range ps {
 			strs[i] = strconv.Itoa(p)
 		}
-		rep.Warnings = append(rep.Warnings, Warning{Kind: "oversubscribed", Msg: fmt.Sprintf("%sGOMAXPROCS %s exceeds the %d CPUs (%s): those points are oversubscribed and drawn hollow", runLabel, strings.Join(strs, ", "), run.NCPU, run.NCPUSource)})
+		rep.Warnings = append(rep.Warnings, results.Warning{Kind: "oversubscribed", Msg: fmt.Sprintf("%sGOMAXPROCS %s exceeds the %d CPUs (%s): those points are oversubscribed and drawn hollow", runLabel, strings.Join(strs, ", "), run.NCPU, run.NCPUSource)})
 	}
 	return run
 }
 
 // analyzeCase summarises one case of a run. It only reads rd, so cases can
 // be analysed in parallel.
-func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, baseline string, confidence float64, ncpu int) (Case, []Warning, []int) {
-	var warnings []Warning
+func analyzeCase(ds *results.Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, baseline string, confidence float64, ncpu int) (Case, []results.Warning, []int) {
+	var warnings []results.Warning
 	// The points' optional figures come from blocks, not one by one.
 	var al allocator
 	over := map[int]bool{}
 	c := Case{
-		ID:     caseID,
-		Name:   ck.Get(ds.nameField),
-		Params: strings.TrimPrefix(ck.Get(ds.paramsField), "*"),
+		ID: caseID,
 	}
+	c.Name, c.Params = ds.CaseName(ck)
 	models, procs, units := map[string]bool{}, map[int]bool{}, map[string]bool{}
 	for _, k := range rd.samples[ck] {
 		models[k.model], procs[k.procs], units[k.unit] = true, true, true
@@ -351,7 +346,7 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 		if !models[baseline] {
 			msg = fmt.Sprintf("%s%s: no %s model; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
 		}
-		warnings = append(warnings, Warning{Kind: "baseline", Msg: msg})
+		warnings = append(warnings, results.Warning{Kind: "baseline", Msg: msg})
 	}
 	unitList := sortedKeys(units, compareUnits)
 	checkedUnit := t0(units, unitList)
@@ -376,10 +371,10 @@ func analyzeCase(ds *Dataset, rd *runData, ck benchproc.Key, caseID, runLabel, b
 				s := benchmath.NewSample(g.values, &benchmath.DefaultThresholds)
 				sum := assumption.Summary(s, confidence)
 				if lines := rd.points[pointKey{ck, m, p}].lines; len(g.values) != lines {
-					warnings = append(warnings, Warning{File: g.file, Line: g.line, Kind: "units", Msg: fmt.Sprintf("%s%s: %s is reported by %d of its %d result lines", runLabel, pointLabel(c, m, p), unit, len(g.values), lines)})
+					warnings = append(warnings, results.Warning{File: g.file, Line: g.line, Kind: "units", Msg: fmt.Sprintf("%s%s: %s is reported by %d of its %d result lines", runLabel, pointLabel(c, m, p), unit, len(g.values), lines)})
 				}
 				if len(g.values) < minSamples && unit == checkedUnit {
-					warnings = append(warnings, Warning{File: g.file, Line: g.line, Kind: "samples", Msg: fmt.Sprintf("%s%s: only %d sample(s); need >= %d for a %v%% interval (run with -count %d or more)", runLabel, pointLabel(c, m, p), len(g.values), minSamples, confidence*100, minSamples)})
+					warnings = append(warnings, results.Warning{File: g.file, Line: g.line, Kind: "samples", Msg: fmt.Sprintf("%s%s: only %d sample(s); need >= %d for a %v%% interval (run with -count %d or more)", runLabel, pointLabel(c, m, p), len(g.values), minSamples, confidence*100, minSamples)})
 				}
 				pt := Point{Procs: p, N: len(g.values), Median: sum.Center}
 				if finite(sum.Lo) && finite(sum.Hi) {
@@ -469,7 +464,7 @@ func speedup(al *allocator, a benchmath.Assumption, ref *benchmath.Sample, refSu
 // higherIsBetter reports whether larger values of unit are improvements: from
 // a "Unit ... better=higher" metadata line, else from benchfmt's defaults,
 // else for any rate ("/s").
-func higherIsBetter(ds *Dataset, unit string) bool {
+func higherIsBetter(ds *results.Dataset, unit string) bool {
 	switch ds.Units.GetBetter(unit) {
 	case 1:
 		return true
@@ -532,13 +527,7 @@ func envLabel(env benchproc.Key) string {
 	if env.IsZero() {
 		return ""
 	}
-	var parts []string
-	for _, f := range env.Projection().FlattenedFields() {
-		if v := env.Get(f); v != "" {
-			parts = append(parts, f.Name+"="+v)
-		}
-	}
-	return "[" + strings.Join(parts, " ") + "] "
+	return "[" + results.EnvOf(env).String() + "] "
 }
 
 // An allocator hands out the floats and ratios a case's points point to

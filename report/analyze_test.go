@@ -8,11 +8,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
-// results writes six result lines per benchmark, spread around each median
+// resultsFile writes six result lines per benchmark, spread around each median
 // so that every sample has a 95% interval and the given median.
-func results(config string, medians map[string]float64, unit string) string {
+func resultsFile(config string, medians map[string]float64, unit string) string {
 	var b strings.Builder
 	b.WriteString(config)
 	spread := []float64{0.98, 0.99, 1, 1, 1.01, 1.02}
@@ -42,11 +43,11 @@ func sortedNames(m map[string]float64) []string {
 
 func analyse(t *testing.T, files ...string) *report.Report {
 	t.Helper()
-	var inputs []report.Input
+	var inputs []results.Input
 	for i, f := range files {
-		inputs = append(inputs, report.Input{Name: fmt.Sprintf("in%d.txt", i+1), R: strings.NewReader(f)})
+		inputs = append(inputs, results.Input{Name: fmt.Sprintf("in%d.txt", i+1), R: strings.NewReader(f)})
 	}
-	ds, err := report.Read(inputs, report.ReadOptions{})
+	ds, err := results.Read(inputs, results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestAnalyze(t *testing.T) {
 	}{
 		{
 			name: "time per op: speedup is old/new",
-			files: []string{results("ncpu: 4\n", map[string]float64{
+			files: []string{resultsFile("ncpu: 4\n", map[string]float64{
 				"Fact/model=serial":   100,
 				"Fact/model=serial-2": 100,
 				"Fact/model=pool":     125,
@@ -122,7 +123,7 @@ func TestAnalyze(t *testing.T) {
 		},
 		{
 			name: "a rate: speedup is new/old",
-			files: []string{results("ncpu: 2\n", map[string]float64{
+			files: []string{resultsFile("ncpu: 2\n", map[string]float64{
 				"Rate/model=serial": 10,
 				"Rate/model=pool-2": 30,
 			}, "items/s")},
@@ -134,7 +135,7 @@ func TestAnalyze(t *testing.T) {
 		},
 		{
 			name: "more GOMAXPROCS than CPUs is oversubscribed",
-			files: []string{results("ncpu: 2\n", map[string]float64{
+			files: []string{resultsFile("ncpu: 2\n", map[string]float64{
 				"Over/model=serial":   100,
 				"Over/model=serial-4": 100,
 			}, "ns/op")},
@@ -146,7 +147,7 @@ func TestAnalyze(t *testing.T) {
 		},
 		{
 			name: "gomaxprocs-default stands in for ncpu",
-			files: []string{results("gomaxprocs-default: 1\n", map[string]float64{
+			files: []string{resultsFile("gomaxprocs-default: 1\n", map[string]float64{
 				"Over/model=serial-2": 100,
 			}, "ns/op")},
 			want: []string{
@@ -159,7 +160,7 @@ func TestAnalyze(t *testing.T) {
 		},
 		{
 			name: "an unknown CPU count marks nothing",
-			files: []string{results("", map[string]float64{
+			files: []string{resultsFile("", map[string]float64{
 				"X/model=serial":    100,
 				"X/model=serial-64": 100,
 			}, "ns/op")},
@@ -172,8 +173,8 @@ func TestAnalyze(t *testing.T) {
 		{
 			name: "two toolchains are two runs, never one sample",
 			files: []string{
-				results("toolchain: go1.24.0\nncpu: 2\n", map[string]float64{"T/model=serial": 100, "T/model=pool-2": 50}, "ns/op"),
-				results("toolchain: go1.26.0\nncpu: 2\n", map[string]float64{"T/model=serial": 80, "T/model=pool-2": 20}, "ns/op"),
+				resultsFile("toolchain: go1.24.0\nncpu: 2\n", map[string]float64{"T/model=serial": 100, "T/model=pool-2": 50}, "ns/op"),
+				resultsFile("toolchain: go1.26.0\nncpu: 2\n", map[string]float64{"T/model=serial": 80, "T/model=pool-2": 20}, "ns/op"),
 			},
 			want: []string{
 				"r1 T serial@1 median=1e-07 vs=ref eff=1.00 self=ref",
@@ -185,7 +186,7 @@ func TestAnalyze(t *testing.T) {
 		},
 		{
 			name: "other name keys make separate cases",
-			files: []string{results("ncpu: 2\n", map[string]float64{
+			files: []string{resultsFile("ncpu: 2\n", map[string]float64{
 				"K/model=serial/n=10":   100,
 				"K/model=pool/n=10-2":   60,
 				"K/n=20/model=serial":   200,
@@ -221,7 +222,7 @@ func TestAnalyze(t *testing.T) {
 // intervals pessimistically and optimistically, and that the U test finds
 // a clear difference significant.
 func TestSpeedupInterval(t *testing.T) {
-	rep := analyse(t, results("ncpu: 2\n", map[string]float64{"I/model=serial": 100, "I/model=pool-2": 50}, "ns/op"))
+	rep := analyse(t, resultsFile("ncpu: 2\n", map[string]float64{"I/model=serial": 100, "I/model=pool-2": 50}, "ns/op"))
 	pool := rep.Runs[0].Cases[0].Units[0].Models[1].Points[0]
 	base := rep.Runs[0].Cases[0].Units[0].Models[0].Points[0]
 	r := pool.VsBaseline
@@ -245,23 +246,23 @@ func TestSpeedupInterval(t *testing.T) {
 // analyzerFunc adapts a function to report.Analyzer.
 type analyzerFunc struct {
 	name string
-	fn   func(*report.Dataset, *report.Report) (any, error)
+	fn   func(*results.Dataset, *report.Report) (any, error)
 }
 
 func (a analyzerFunc) Name() string { return a.name }
-func (a analyzerFunc) Analyze(ds *report.Dataset, rep *report.Report) (any, error) {
+func (a analyzerFunc) Analyze(ds *results.Dataset, rep *report.Report) (any, error) {
 	return a.fn(ds, rep)
 }
 
 // TestAnalyzer checks that an extension sees the dataset, including each
 // observation's configuration, and that its data lands in Extensions.
 func TestAnalyzer(t *testing.T) {
-	in := results("commit: abc123\nncpu: 2\n", map[string]float64{"A/model=serial": 100}, "ns/op")
-	ds, err := report.Read([]report.Input{{Name: "a.txt", R: strings.NewReader(in)}}, report.ReadOptions{})
+	in := resultsFile("commit: abc123\nncpu: 2\n", map[string]float64{"A/model=serial": 100}, "ns/op")
+	ds, err := results.Read([]results.Input{{Name: "a.txt", R: strings.NewReader(in)}}, results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := analyzerFunc{"commits", func(ds *report.Dataset, rep *report.Report) (any, error) {
+	count := analyzerFunc{"commits", func(ds *results.Dataset, rep *report.Report) (any, error) {
 		seen := map[string]int{}
 		for i := range ds.Observations {
 			seen[ds.Observations[i].ConfigValue("commit")]++
@@ -275,7 +276,7 @@ func TestAnalyzer(t *testing.T) {
 	if diff := cmp.Diff(map[string]any{"commits": map[string]int{"abc123": 6}}, rep.Extensions); diff != "" {
 		t.Errorf("Extensions mismatch (-want +got):\n%s", diff)
 	}
-	failing := analyzerFunc{"broken", func(*report.Dataset, *report.Report) (any, error) { return nil, fmt.Errorf("boom") }}
+	failing := analyzerFunc{"broken", func(*results.Dataset, *report.Report) (any, error) { return nil, fmt.Errorf("boom") }}
 	if _, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: []report.Analyzer{failing}}); err == nil || err.Error() != "analysis broken: boom" {
 		t.Errorf("Analyze with a failing analyser: error = %v, want \"analysis broken: boom\"", err)
 	}

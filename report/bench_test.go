@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 // benchLines is the size of the results file the speed benchmark analyses.
@@ -99,7 +100,7 @@ func BenchmarkReport(b *testing.B) {
 	b.Run(fmt.Sprintf("lines=%d/tool=library", benchLines), func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			ds, err := report.Read([]report.Input{{Name: "results.txt", R: bytes.NewReader(data)}}, report.ReadOptions{})
+			ds, err := results.Read([]results.Input{{Name: "results.txt", R: bytes.NewReader(data)}}, results.ReadOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -148,11 +149,11 @@ func BenchmarkReport(b *testing.B) {
 // (several runs, the Go versions data), and on reports whose strings and
 // extensions hold the token the cases are spliced at.
 func TestWriteJSONIsEncodingJSON(t *testing.T) {
-	var inputs []report.Input
+	var inputs []results.Input
 	for _, name := range goldenInputs(t) {
-		inputs = append(inputs, report.Input{Name: name, R: bytes.NewReader(readRepoFile(t, name))})
+		inputs = append(inputs, results.Input{Name: name, R: bytes.NewReader(readRepoFile(t, name))})
 	}
-	ds, err := report.Read(inputs, report.ReadOptions{})
+	ds, err := results.Read(inputs, results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,15 +172,15 @@ func TestWriteJSONIsEncodingJSON(t *testing.T) {
 		{"recorded", recorded},
 		{"empty", &report.Report{}},
 		{"token in strings and extensions", &report.Report{
-			Inputs: []report.InputSummary{{File: token}},
-			Config: []report.ConfigEntry{{Key: token, Values: []string{token}}},
+			Inputs: []results.InputSummary{{File: token}},
+			Config: []results.ConfigEntry{{Key: token, Values: []string{token}}},
 			Runs: []report.Run{
-				{ID: token, Env: []report.KeyValue{{Key: token, Value: token}}},
+				{ID: token, Env: []results.KeyValue{{Key: token, Value: token}}},
 				{ID: "r2", Cases: []report.Case{}},
 				{ID: "r3", NCPUSource: token, Cases: []report.Case{{ID: token, Name: token, Params: token}, {ID: "c2"}}},
 			},
 			Extensions: map[string]any{"cases": nil, "x": map[string]any{"cases": nil}},
-			Warnings:   []report.Warning{{Kind: token, Msg: token}},
+			Warnings:   []results.Warning{{Kind: token, Msg: token}},
 		}},
 		{"strings to escape", &report.Report{Runs: []report.Run{{ID: "r1", Cases: []report.Case{{
 			ID: "c1", Name: "<script>&\"\\\n\t\b\f\x01\x7f\xff\u2028\u2029é", Params: "/k=\"v\"",
@@ -212,42 +213,6 @@ func TestWriteJSONIsEncodingJSON(t *testing.T) {
 				t.Errorf("WriteJSON differs from encoding/json (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-// TestReadConfigAcrossInputs checks that Read, which skips comparing the
-// configuration of a result on the line right after the last one, sees the
-// configuration of each input even when two inputs share a name and a
-// result of the second is on the line after the first's last result.
-func TestReadConfigAcrossInputs(t *testing.T) {
-	inputs := []report.Input{
-		{Name: "same.txt", R: strings.NewReader("toolchain: go1.26.8\nBenchmarkX/model=serial 1 1 ns/op\n")},
-		{Name: "same.txt", R: strings.NewReader("goos: linux\ntoolchain: go1.27.3\nBenchmarkX/model=serial 1 2 ns/op\n")},
-		{Name: "other.txt", R: strings.NewReader("BenchmarkX/model=serial 1 3 ns/op\ntoolchain: go1.28.0\nBenchmarkX/model=serial 1 4 ns/op\nBenchmarkX/model=serial 1 5 ns/op\n")},
-	}
-	ds, err := report.Read(inputs, report.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	type obs struct {
-		File      string
-		Line      int
-		Toolchain string
-	}
-	var got []obs
-	for i := range ds.Observations {
-		o := &ds.Observations[i]
-		got = append(got, obs{o.File, o.Line, o.ConfigValue("toolchain")})
-	}
-	want := []obs{
-		{"same.txt", 2, "go1.26.8"},
-		{"same.txt", 3, "go1.27.3"},
-		{"other.txt", 1, ""},
-		{"other.txt", 3, "go1.28.0"},
-		{"other.txt", 4, "go1.28.0"},
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("observations (-want +got):\n%s", diff)
 	}
 }
 
@@ -298,57 +263,3 @@ func TestWriteJSONNonFinite(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// TestReadBlocks checks that Read keeps every observation in order whether
-// its input tells its size (one block of the estimated size) or not (blocks
-// joined at the end), for inputs of long and of short result lines.
-func TestReadBlocks(t *testing.T) {
-	type obs struct {
-		Line  int
-		Model string
-		Procs int
-		Value float64
-	}
-	for _, tc := range []struct {
-		name   string
-		format string
-	}{
-		{"short lines", "BenchmarkX/model=m%d-%d 1 %d ns/op\n"},
-		// Longer than the estimate per line: one block when sized.
-		{"long lines", "BenchmarkLongerName/model=m%d/input=%[1]d/items=64/label=abcdefghijklmnopqrstuvwxyz0123456789-%d 100 %d ns/op 12345 items/s 652 B/op 13 allocs/op\n"},
-	} {
-		var b strings.Builder
-		var want []obs
-		const n = 5000
-		for i := range n {
-			model, procs := i%7, 1+i%3
-			fmt.Fprintf(&b, tc.format, model, procs, i+1)
-			want = append(want, obs{i + 1, fmt.Sprint("m", model), procs, float64(i+1) * 1e-9})
-		}
-		// A -1 suffix is GOMAXPROCS 1, which a name writes without one;
-		// benchfmt keeps it as written, so strip it from the input.
-		data := strings.ReplaceAll(b.String(), "-1 ", " ")
-		for _, r := range []struct {
-			name string
-			r    io.Reader
-		}{
-			{"sized", strings.NewReader(data)},
-			{"unsized", struct{ io.Reader }{strings.NewReader(data)}},
-		} {
-			t.Run(tc.name+"/"+r.name, func(t *testing.T) {
-				ds, err := report.Read([]report.Input{{Name: "in.txt", R: r.r}}, report.ReadOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				var got []obs
-				for i := range ds.Observations {
-					o := &ds.Observations[i]
-					got = append(got, obs{o.Line, o.Model, o.Procs, o.Values[0].Value})
-				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("observations (-want +got):\n%s", diff)
-				}
-			})
-		}
-	}
-}

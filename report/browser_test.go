@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 // chromiumEnv names the variable that points the browser test at a
@@ -128,7 +129,7 @@ const readPageState = `(() => {
 // show as text while no injected script runs.
 func TestBrowser(t *testing.T) {
 	exe := findChromium(t)
-	recordedReport, err := readReport(t, report.ReadOptions{}, recordedInputs(t)...)
+	recordedReport, err := readReport(t, results.ReadOptions{}, recordedInputs(t)...)
 	if err != nil {
 		t.Fatal(err)
 	}

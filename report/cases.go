@@ -50,7 +50,7 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 	b.Grow(size + 256*len(rep.Runs))
 	for i, j := range jobs {
 		if len(rep.Runs) > 1 && j.c == &j.run.Cases[0] {
-			b.WriteString(`<h3 class="run" id="` + esc(j.run.ID) + `">Run ` + esc(j.run.ID) + ": " + esc(envString(j.run.Env)) + "</h3>\n")
+			b.WriteString(`<h3 class="run" id="` + esc(j.run.ID) + `">Run ` + esc(j.run.ID) + ": " + esc(j.run.Env.String()) + "</h3>\n")
 		}
 		b.WriteString(htmls[i])
 		frag.Charts = append(frag.Charts, charts[i]...)
@@ -196,7 +196,7 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 			break
 		}
 		if len(rep.Runs) > 1 {
-			fmt.Fprintf(&b, "### Run %s: %s\n\n", run.ID, mdText(envString(run.Env)))
+			fmt.Fprintf(&b, "### Run %s: %s\n\n", run.ID, mdText(run.Env.String()))
 		}
 		for ci := range run.Cases {
 			c := &run.Cases[ci]
@@ -239,14 +239,6 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 // large results set still fits a pull-request comment (GitHub takes 65,536
 // characters).
 const maxMarkdownCases = 40 << 10
-
-func envString(env []KeyValue) string {
-	parts := make([]string, len(env))
-	for i, kv := range env {
-		parts[i] = kv.Key + "=" + kv.Value
-	}
-	return strings.Join(parts, " ")
-}
 
 // WarningsSection lists every warning with its file and line.
 type WarningsSection struct{}

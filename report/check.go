@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"concbench/report/results"
+
 	"golang.org/x/perf/benchmath"
 )
 
@@ -94,7 +96,7 @@ type checkRun struct {
 // that a new toolchain or a new machine can be checked against an old
 // baseline. Check fails when a new run has no baseline run to compare
 // with, or when no benchmark is found on both sides.
-func Check(base, cur *Dataset, opts CheckOptions) (*CheckResult, error) {
+func Check(base, cur *results.Dataset, opts CheckOptions) (*CheckResult, error) {
 	if opts.MaxSlowdown < 0 {
 		return nil, fmt.Errorf("max slowdown %v is negative", opts.MaxSlowdown)
 	}
@@ -187,7 +189,7 @@ func Check(base, cur *Dataset, opts CheckOptions) (*CheckResult, error) {
 
 // checkEfficiency adds an offender for every model whose efficiency at the
 // largest core count that is not oversubscribed is below the floor.
-func checkEfficiency(cur *Dataset, opts CheckOptions, res *CheckResult) error {
+func checkEfficiency(cur *results.Dataset, opts CheckOptions, res *CheckResult) error {
 	rep, err := Analyze(cur, opts.Analyze)
 	if err != nil {
 		return fmt.Errorf("analysing the new results: %w", err)
@@ -195,7 +197,7 @@ func checkEfficiency(cur *Dataset, opts CheckOptions, res *CheckResult) error {
 	for _, run := range rep.Runs {
 		prefix := ""
 		if len(rep.Runs) > 1 {
-			prefix = "[" + envString(run.Env) + "] "
+			prefix = "[" + run.Env.String() + "] "
 		}
 		for ci := range run.Cases {
 			c := &run.Cases[ci]
@@ -245,19 +247,20 @@ func checkEfficiency(cur *Dataset, opts CheckOptions, res *CheckResult) error {
 // checkRuns gathers each run's samples of time per operation (or, for a
 // benchmark without it, its first unit that is not an allocation count),
 // in the order first seen.
-func checkRuns(ds *Dataset) []*checkRun {
+func checkRuns(ds *results.Dataset) []*checkRun {
 	byLabel := map[string]*checkRun{}
 	var runs []*checkRun
 	for i := range ds.Observations {
 		o := &ds.Observations[i]
-		label := envString(envWithout(o.Env, ""))
+		label := results.EnvOf(o.Env).String()
 		r := byLabel[label]
 		if r == nil {
 			r = &checkRun{label: label, samples: map[checkKey][]float64{}}
 			byLabel[label] = r
 			runs = append(runs, r)
 		}
-		name := o.Case.Get(ds.nameField) + modelPart(o.Model) + strings.TrimPrefix(o.Case.Get(ds.paramsField), "*") + procsSuffix(o.Procs)
+		caseName, params := ds.CaseName(o.Case)
+		name := caseName + modelPart(o.Model) + params + procsSuffix(o.Procs)
 		var unit string
 		var value float64
 		for _, v := range o.Values {

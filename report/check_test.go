@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 const (
@@ -17,9 +18,9 @@ const (
 	gateSlow = "testdata/results/factorize-slowpool-2cpu.txt"
 )
 
-func readDataset(t *testing.T, names ...string) *report.Dataset {
+func readDataset(t *testing.T, names ...string) *results.Dataset {
 	t.Helper()
-	ds, err := report.Read(repoInputs(t, names...), report.ReadOptions{})
+	ds, err := results.Read(repoInputs(t, names...), results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestCheckRecorded(t *testing.T) {
 
 // gateFile writes a results file of one benchmark at one and two cores
 // whose six samples are the given medians times 0.98 ... 1.03.
-func gateFile(name string, ns1, ns2 float64) report.Input {
+func gateFile(name string, ns1, ns2 float64) results.Input {
 	var b strings.Builder
 	b.WriteString("toolchain: go1\nncpu: 2\n")
 	for i, f := range []float64{0.98, 0.99, 1, 1.01, 1.02, 1.03} {
@@ -79,7 +80,7 @@ func gateFile(name string, ns1, ns2 float64) report.Input {
 		fmt.Fprintf(&b, "BenchmarkX/model=pool\t%d\t%g ns/op\n", 10+i, ns1*f)
 		fmt.Fprintf(&b, "BenchmarkX/model=pool-2\t%d\t%g ns/op\n", 10+i, ns2*f)
 	}
-	return report.Input{Name: name, R: strings.NewReader(b.String())}
+	return results.Input{Name: name, R: strings.NewReader(b.String())}
 }
 
 // TestCheckThresholds checks the slowdown threshold, the efficiency floor
@@ -104,11 +105,11 @@ func TestCheckThresholds(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			base, err := report.Read([]report.Input{gateFile("base", 100, 60)}, report.ReadOptions{})
+			base, err := results.Read([]results.Input{gateFile("base", 100, 60)}, results.ReadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			cur, err := report.Read([]report.Input{gateFile("new", 100, tc.new2)}, report.ReadOptions{})
+			cur, err := results.Read([]results.Input{gateFile("new", 100, tc.new2)}, results.ReadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,7 @@
 //     groups every result by benchproc projections: the benchmark name, the
 //     /model key, the other name keys, /gomaxprocs (a name without a -N suffix
 //     ran at GOMAXPROCS=1) and the configuration keys that separate runs
-//     (toolchain, machine, ...). The output is a [Dataset]: every observation
+//     (toolchain, machine, ...). The output is a [results.Dataset]: every observation
 //     with its position in its file and its configuration, and the warnings
 //     about lines that could not be used.
 //  2. [Analyze] summarises each group with golang.org/x/perf/benchmath (the

@@ -5,19 +5,20 @@ import (
 	"strings"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 // Example runs the whole pipeline on a small results file: read, analyse,
 // and print each model's speedup against the serial model at one core.
 func Example() {
-	results := `goos: linux
+	input := `goos: linux
 ncpu: 2
 BenchmarkSum/model=serial 100 1000 ns/op
 BenchmarkSum/model=serial 100 1010 ns/op
 BenchmarkSum/model=pool-2 200 520 ns/op
 BenchmarkSum/model=pool-2 200 500 ns/op
 `
-	ds, err := report.Read([]report.Input{{Name: "sum.txt", R: strings.NewReader(results)}}, report.ReadOptions{})
+	ds, err := results.Read([]results.Input{{Name: "sum.txt", R: strings.NewReader(input)}}, results.ReadOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"concbench/report/results"
 )
 
 // FuzzReport feeds arbitrary results files through the whole pipeline. It
@@ -46,7 +48,7 @@ func FuzzReport(f *testing.F) {
 // -1 when the input gives no report, and an error when a step after reading
 // fails or report.json is not valid JSON.
 func scriptTags(data []byte) (int, error) {
-	ds, err := Read([]Input{{Name: "</script><script>alert(1)</script>.txt", R: bytes.NewReader(data)}}, ReadOptions{})
+	ds, err := results.Read([]results.Input{{Name: "</script><script>alert(1)</script>.txt", R: bytes.NewReader(data)}}, results.ReadOptions{})
 	if err != nil {
 		return -1, nil // rejected input: benchreport writes nothing
 	}

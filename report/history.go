@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"concbench/report/results"
+
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchproc"
 )
@@ -27,7 +29,7 @@ type HistoryAnalyzer struct {
 	// Runs is the dataset of every run kept; nil means the dataset being
 	// analysed. Its warnings about files other than those analysed are
 	// added to the report's.
-	Runs *Dataset
+	Runs *results.Dataset
 }
 
 // Name implements Analyzer.
@@ -35,7 +37,7 @@ func (HistoryAnalyzer) Name() string { return HistoryKey }
 
 // LatestInput returns the name of the latest run (results file) of ds: the
 // last by date, then commit, then name, as the history orders them.
-func LatestInput(ds *Dataset) string {
+func LatestInput(ds *results.Dataset) string {
 	runs := historyRuns(ds)
 	if len(runs) == 0 {
 		return ""
@@ -44,7 +46,7 @@ func LatestInput(ds *Dataset) string {
 }
 
 // historyRuns returns the runs of ds in time order, labelled and indexed.
-func historyRuns(ds *Dataset) []HistoryRun {
+func historyRuns(ds *results.Dataset) []HistoryRun {
 	seen := map[string]bool{}
 	runs := []HistoryRun{}
 	for i := range ds.Observations {
@@ -113,7 +115,7 @@ type HistoryBenchmark struct {
 // (such as one toolchain on one machine) across runs.
 type HistoryLine struct {
 	// Env lists the split-by keys.
-	Env []KeyValue `json:"env"`
+	Env results.Env `json:"env"`
 	// Label names the line by the keys that differ between lines.
 	Label  string         `json:"label"`
 	Points []HistoryPoint `json:"points"`
@@ -142,7 +144,7 @@ type historyBench struct {
 }
 
 // Analyze implements Analyzer.
-func (a HistoryAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
+func (a HistoryAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error) {
 	if a.Runs != nil {
 		analysed := map[string]bool{}
 		for _, in := range ds.Inputs {
@@ -156,14 +158,14 @@ func (a HistoryAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 		ds = a.Runs
 	}
 	h := &History{Runs: historyRuns(ds), LineKeys: []string{}, Benchmarks: []HistoryBenchmark{}}
-	lines := map[string][]KeyValue{}
+	lines := map[string]results.Env{}
 	var lineOrder []string
 	samples := map[historySampleKey][]float64{}
 	benches := map[historyBench]map[string]bool{} // units of each benchmark
 	for i := range ds.Observations {
 		o := &ds.Observations[i]
-		env := envWithout(o.Env, "")
-		lk := envString(env)
+		env := results.EnvOf(o.Env)
+		lk := env.String()
 		if _, ok := lines[lk]; !ok {
 			lines[lk] = env
 			lineOrder = append(lineOrder, lk)
@@ -211,8 +213,7 @@ func (a HistoryAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 		if unit == "" {
 			continue
 		}
-		name := b.caseKey.Get(ds.nameField)
-		params := strings.TrimPrefix(b.caseKey.Get(ds.paramsField), "*")
+		name, params := ds.CaseName(b.caseKey)
 		hb := HistoryBenchmark{
 			ID:             fmt.Sprintf("h%d", bi+1),
 			Name:           name + modelPart(b.model) + params + procsSuffix(b.procs),
@@ -223,7 +224,7 @@ func (a HistoryAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 		for _, lk := range lineOrder {
 			hl := HistoryLine{Env: lines[lk], Label: lineLabel(lines[lk], h.LineKeys), Points: []HistoryPoint{}}
 			if hl.Env == nil {
-				hl.Env = []KeyValue{}
+				hl.Env = results.Env{}
 			}
 			for _, r := range h.Runs {
 				vals := samples[historySampleKey{r.File, lk, b.caseKey, b.model, b.procs, unit}]
@@ -282,7 +283,7 @@ func labelRuns(runs []HistoryRun) {
 // varyingKeys returns the keys whose values differ between lines, in the
 // order of the first line's keys; with a single line it returns the keys
 // of the toolchain and machine that line has, so that the line is named.
-func varyingKeys(order []string, lines map[string][]KeyValue) []string {
+func varyingKeys(order []string, lines map[string]results.Env) []string {
 	vals := map[string]map[string]bool{}
 	var keys []string
 	for _, lk := range order {
@@ -311,10 +312,10 @@ func varyingKeys(order []string, lines map[string][]KeyValue) []string {
 }
 
 // lineLabel names a line by the values of keys, such as "go1.27.3 vm".
-func lineLabel(env []KeyValue, keys []string) string {
+func lineLabel(env results.Env, keys []string) string {
 	var parts []string
 	for _, k := range keys {
-		if v := envValue(env, k); v != "" {
+		if v := env.Get(k); v != "" {
 			parts = append(parts, v)
 		}
 	}

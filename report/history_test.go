@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 // historyFiles are recorded runs on one machine at three times, the middle
@@ -22,7 +23,7 @@ var historyFiles = []string{
 
 func historyReport(t *testing.T) *report.Report {
 	t.Helper()
-	rep, err := analyzeWith(t, report.ReadOptions{}, repoInputs(t, historyFiles...), report.HistoryAnalyzer{})
+	rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, historyFiles...), report.HistoryAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,13 +105,13 @@ func TestHistoryLabels(t *testing.T) {
 		}
 		return b.String()
 	}
-	in := []report.Input{
+	in := []results.Input{
 		{Name: "c.txt", R: strings.NewReader(file("2026-01-02T10:00:30Z", "bbb"))},
 		{Name: "a.txt", R: strings.NewReader(file("2026-01-02T10:00:10Z", "aaa"))},
 		{Name: "b.txt", R: strings.NewReader(file("2026-01-02T10:00:10Z", "aaa"))},
 		{Name: "d.txt", R: strings.NewReader(file("2026-01-01T09:00:00Z", "ccc"))},
 	}
-	rep, err := analyzeWith(t, report.ReadOptions{}, in, report.HistoryAnalyzer{})
+	rep, err := analyzeWith(t, results.ReadOptions{}, in, report.HistoryAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func TestHistoryRender(t *testing.T) {
 // it: the core analysis of the latest run, the history of every run, and
 // the warnings about the other runs' files.
 func TestHistoryLatest(t *testing.T) {
-	all, err := report.Read(append(repoInputs(t, historyFiles...), report.Input{Name: "bad.txt", R: strings.NewReader("date: 2020-01-01T00:00:00Z\nBenchmarkX/model=serial 1 x ns/op\nBenchmarkX/model=serial\t1\t5 ns/op\n")}), report.ReadOptions{})
+	all, err := results.Read(append(repoInputs(t, historyFiles...), results.Input{Name: "bad.txt", R: strings.NewReader("date: 2020-01-01T00:00:00Z\nBenchmarkX/model=serial 1 x ns/op\nBenchmarkX/model=serial\t1\t5 ns/op\n")}), results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func TestHistoryLatest(t *testing.T) {
 	if latest != historyFiles[0] {
 		t.Fatalf("latest run %s, want %s", latest, historyFiles[0])
 	}
-	rep, err := analyzeWith(t, report.ReadOptions{}, repoInputs(t, latest), report.HistoryAnalyzer{Runs: all})
+	rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, latest), report.HistoryAnalyzer{Runs: all})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +243,7 @@ func TestHistoryChart(t *testing.T) {
 func TestHistoryMachines(t *testing.T) {
 	data := readRepoFile(t, toolchainsFile)
 	other := bytes.Replace(data, []byte("machine: vm\n"), []byte("machine: other\n"), 1)
-	rep, err := analyzeWith(t, report.ReadOptions{}, []report.Input{{Name: "vm.txt", R: bytes.NewReader(data)}, {Name: "other.txt", R: bytes.NewReader(other)}}, report.HistoryAnalyzer{})
+	rep, err := analyzeWith(t, results.ReadOptions{}, []results.Input{{Name: "vm.txt", R: bytes.NewReader(data)}, {Name: "other.txt", R: bytes.NewReader(other)}}, report.HistoryAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +274,7 @@ func TestHistoryEscapes(t *testing.T) {
 	for i := range 6 {
 		fmt.Fprintf(&b, "BenchmarkX/model=serial\t10\t%d ns/op\n", 100+i)
 	}
-	rep, err := analyzeWith(t, report.ReadOptions{}, []report.Input{{Name: evil + ".txt", R: strings.NewReader(b.String())}}, report.HistoryAnalyzer{})
+	rep, err := analyzeWith(t, results.ReadOptions{}, []results.Input{{Name: evil + ".txt", R: strings.NewReader(b.String())}}, report.HistoryAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}

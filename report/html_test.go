@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 // TestHTMLEscapesHostileInput renders results whose names, configuration
@@ -64,7 +65,7 @@ func renderHostile(t testing.TB) string {
 func hostileReport(t testing.TB) *report.Report {
 	t.Helper()
 	data := readRepoFile(t, "testdata/hostile/names.txt")
-	ds, err := report.Read([]report.Input{{Name: hostileFileName, R: bytes.NewReader(data)}}, report.ReadOptions{})
+	ds, err := results.Read([]results.Input{{Name: hostileFileName, R: bytes.NewReader(data)}}, results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

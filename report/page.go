@@ -130,7 +130,7 @@ func WriteHTML(w io.Writer, rep *Report, opts PageOptions) error {
 	}
 	var toc []tocRun
 	for _, run := range rep.Runs {
-		tr := tocRun{ID: run.ID, Env: envString(run.Env)}
+		tr := tocRun{ID: run.ID, Env: run.Env.String()}
 		for _, c := range run.Cases {
 			tr.Cases = append(tr.Cases, tocCase{ID: c.ID, Name: c.FullName()})
 		}
@@ -144,7 +144,7 @@ func WriteHTML(w io.Writer, rep *Report, opts PageOptions) error {
 		runs = append(runs, struct {
 			ID, Env, NCPUSource string
 			NCPU                int
-		}{run.ID, envString(run.Env), run.NCPUSource, run.NCPU})
+		}{run.ID, run.Env.String(), run.NCPUSource, run.NCPU})
 	}
 	scripts, csp := inlineScripts()
 	data := map[string]any{
@@ -252,7 +252,7 @@ func WriteMarkdown(w io.Writer, rep *Report, opts PageOptions) error {
 		if run.NCPU > 0 {
 			ncpu = fmt.Sprintf("%d CPUs (from %s)", run.NCPU, mdText(run.NCPUSource))
 		}
-		env := mdText(envString(run.Env))
+		env := mdText(run.Env.String())
 		if env != "" {
 			env += "; "
 		}

@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"concbench/report/results"
 
-	"concbench/report"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestBadInput checks that each kind of bad input gives a clear error (and
@@ -113,7 +113,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rep, err := readReport(t, report.ReadOptions{Filter: tc.filter}, tc.files...)
+			rep, err := readReport(t, results.ReadOptions{Filter: tc.filter}, tc.files...)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("got error %v, want one containing %q", err, tc.wantErr)
@@ -138,12 +138,5 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("warnings mismatch (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-// TestNoInputs checks the error for an empty input list.
-func TestNoInputs(t *testing.T) {
-	if _, err := report.Read(nil, report.ReadOptions{}); err == nil || err.Error() != "no input files" {
-		t.Errorf("Read(nil) error = %v, want \"no input files\"", err)
 	}
 }

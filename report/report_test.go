@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -21,14 +22,14 @@ const repoRoot = ".."
 
 // readReport reads and analyses the named files, given relative to the
 // repository root (the names appear in the report as given).
-func readReport(t testing.TB, opts report.ReadOptions, names ...string) (*report.Report, error) {
+func readReport(t testing.TB, opts results.ReadOptions, names ...string) (*report.Report, error) {
 	t.Helper()
-	var inputs []report.Input
+	var inputs []results.Input
 	for _, name := range names {
 		data := readRepoFile(t, name)
-		inputs = append(inputs, report.Input{Name: name, R: bytes.NewReader(data)})
+		inputs = append(inputs, results.Input{Name: name, R: bytes.NewReader(data)})
 	}
-	ds, err := report.Read(inputs, opts)
+	ds, err := results.Read(inputs, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func TestGolden(t *testing.T) {
 	for _, name := range goldenInputs(t) {
 		base := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(name, "testdata/"), ".txt"), "/", "-")
 		t.Run(base, func(t *testing.T) {
-			rep, err := readReport(t, report.ReadOptions{}, name)
+			rep, err := readReport(t, results.ReadOptions{}, name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +127,7 @@ func checkGolden(t *testing.T, path string, got []byte) {
 func TestDeterministic(t *testing.T) {
 	names := goldenInputs(t)
 	render := func() []byte {
-		rep, err := readReport(t, report.ReadOptions{}, names...)
+		rep, err := readReport(t, results.ReadOptions{}, names...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 // TestBrowserVersionsHistory loads a page with the Go versions and history
@@ -14,11 +15,11 @@ import (
 // drawn with its expected series, with no script error and no request.
 func TestBrowserVersionsHistory(t *testing.T) {
 	exe := findChromium(t)
-	all, err := report.Read(repoInputs(t, historyFiles...), report.ReadOptions{})
+	all, err := results.Read(repoInputs(t, historyFiles...), results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := analyzeWith(t, report.ReadOptions{}, repoInputs(t, toolchainsFile), report.VersionsAnalyzer{}, report.HistoryAnalyzer{Runs: all})
+	rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, toolchainsFile), report.VersionsAnalyzer{}, report.HistoryAnalyzer{Runs: all})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,16 +1,16 @@
 package report
 
-import "fmt"
+import "concbench/report/results"
 
 // A Report is the analysed form of one or more results files. Every chart and
 // table of the rendered report is drawn from it, and it is written as
 // report.json.
 type Report struct {
 	// Inputs lists the files read, in the order given.
-	Inputs []InputSummary `json:"inputs"`
+	Inputs []results.InputSummary `json:"inputs"`
 	// Config lists every file configuration key (goos, cpu, toolchain, ...)
 	// with its distinct values in the order they were first seen.
-	Config []ConfigEntry `json:"config"`
+	Config []results.ConfigEntry `json:"config"`
 	// SplitBy lists the configuration keys whose values separate runs.
 	SplitBy []string `json:"splitBy"`
 	// Baseline is the model every speedup is measured against at one core.
@@ -23,21 +23,7 @@ type Report struct {
 	// Extensions holds the data added by each [Analyzer], by its name.
 	Extensions map[string]any `json:"extensions,omitempty"`
 	// Warnings lists the problems that did not stop the analysis.
-	Warnings []Warning `json:"warnings"`
-}
-
-// An InputSummary describes one results file that was read.
-type InputSummary struct {
-	// File is the name the file was given as.
-	File string `json:"file"`
-	// Results counts the benchmark result lines read from it, after filtering.
-	Results int `json:"results"`
-}
-
-// A ConfigEntry is one file configuration key and its distinct values.
-type ConfigEntry struct {
-	Key    string   `json:"key"`
-	Values []string `json:"values"`
+	Warnings []results.Warning `json:"warnings"`
 }
 
 // A Run is the set of results that share the values of the split-by
@@ -46,7 +32,7 @@ type Run struct {
 	// ID is a stable identifier, "r1", "r2", ... in sorted order.
 	ID string `json:"id"`
 	// Env lists the split-by keys that have a value in this run.
-	Env []KeyValue `json:"env"`
+	Env results.Env `json:"env"`
 	// NCPU is the number of CPUs of the machine, from the ncpu or
 	// gomaxprocs-default configuration; 0 if the results do not say.
 	NCPU int `json:"ncpu"`
@@ -54,12 +40,6 @@ type Run struct {
 	NCPUSource string `json:"ncpuSource,omitempty"`
 	// Cases lists the benchmarks of this run in sorted order.
 	Cases []Case `json:"cases"`
-}
-
-// A KeyValue is one configuration key and its value.
-type KeyValue struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
 }
 
 // A Case is one benchmark (a name and its name keys other than model), with
@@ -153,28 +133,4 @@ type Ratio struct {
 	// Reference is set when the sample is the reference itself (the
 	// baseline at one core, or a model at one core against itself).
 	Reference bool `json:"reference,omitempty"`
-}
-
-// A Warning is a problem that did not stop the analysis.
-type Warning struct {
-	// File and Line locate the input the warning is about, when there is one.
-	File string `json:"file,omitempty"`
-	Line int    `json:"line,omitempty"`
-	// Kind classifies the warning: syntax, empty, samples, units, baseline,
-	// oversubscribed, ncpu, procs, config.
-	Kind string `json:"kind"`
-	// Msg describes the problem.
-	Msg string `json:"msg"`
-}
-
-// String formats w as "file:line: msg", or "file: msg" or "msg" when it has
-// no line or no file.
-func (w Warning) String() string {
-	switch {
-	case w.File != "" && w.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Msg)
-	case w.File != "":
-		return fmt.Sprintf("%s: %s", w.File, w.Msg)
-	}
-	return w.Msg
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"concbench/report/results"
+
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchproc"
 )
@@ -54,7 +56,7 @@ type VersionsMachine struct {
 	// ID is a stable identifier, "v1", "v2", ... in the order first seen.
 	ID string `json:"id"`
 	// Env lists the split-by keys other than toolchain.
-	Env []KeyValue `json:"env"`
+	Env results.Env `json:"env"`
 	// Toolchains lists the toolchains that ran here, the baseline first.
 	Toolchains []string `json:"toolchains"`
 	// Note says why this machine has no comparison, when it has none.
@@ -189,7 +191,7 @@ type versionsCaseKey struct {
 
 // versionsMachineData accumulates one machine.
 type versionsMachineData struct {
-	env        []KeyValue
+	env        results.Env
 	toolchains []string
 	cases      []benchproc.Key
 	seen       map[benchproc.Key]bool
@@ -198,7 +200,7 @@ type versionsMachineData struct {
 // Analyze implements Analyzer. It fails when Base names a toolchain that is
 // not in the results; fewer than two toolchains give a Versions with a Note
 // and no machines.
-func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
+func (a VersionsAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error) {
 	v := &Versions{Alpha: benchmath.DefaultThresholds.CompareAlpha, Machines: []VersionsMachine{}}
 	for _, c := range rep.Config {
 		if c.Key == toolchainKey {
@@ -239,15 +241,15 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 	// one machine.
 	type envInfo struct {
 		tc, mk string
-		env    []KeyValue
+		env    results.Env
 	}
 	envs := map[benchproc.Key]envInfo{}
 	for i := range ds.Observations {
 		o := &ds.Observations[i]
 		ei, ok := envs[o.Env]
 		if !ok {
-			ei.env = envWithout(o.Env, toolchainKey)
-			ei.tc, ei.mk = o.ConfigValue(toolchainKey), envString(ei.env)
+			ei.env = results.EnvOf(o.Env).Without(toolchainKey)
+			ei.tc, ei.mk = o.ConfigValue(toolchainKey), ei.env.String()
 			envs[o.Env] = ei
 		}
 		tc, env, mk := ei.tc, ei.env, ei.mk
@@ -282,14 +284,14 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 		for ci := range r.Cases {
 			rc[r.Cases[ci].FullName()] = &r.Cases[ci]
 		}
-		runs[[2]string{envString(envWithoutKV(r.Env, toolchainKey)), envValue(r.Env, toolchainKey)}] = rc
+		runs[[2]string{r.Env.Without(toolchainKey).String(), r.Env.Get(toolchainKey)}] = rc
 	}
 
 	for mi, mk := range machineOrder {
 		md := machines[mk]
 		vm := VersionsMachine{ID: fmt.Sprintf("v%d", mi+1), Env: md.env, Cases: []VersionsCase{}}
 		if vm.Env == nil {
-			vm.Env = []KeyValue{}
+			vm.Env = results.Env{}
 		}
 		if slices.Contains(md.toolchains, v.Base) {
 			vm.Toolchains = append(vm.Toolchains, v.Base)
@@ -323,13 +325,12 @@ func (a VersionsAnalyzer) Analyze(ds *Dataset, rep *Report) (any, error) {
 
 // compareCase compares one case of one machine across toolchains; the
 // first toolchain is the baseline.
-func compareCase(ds *Dataset, rep *Report, samples map[versionsSampleKey][]float64, keys []versionsSampleKey, runs map[[2]string]runCases, mk string, toolchains []string, ck benchproc.Key) VersionsCase {
+func compareCase(ds *results.Dataset, rep *Report, samples map[versionsSampleKey][]float64, keys []versionsSampleKey, runs map[[2]string]runCases, mk string, toolchains []string, ck benchproc.Key) VersionsCase {
 	vc := VersionsCase{
-		Name:    ck.Get(ds.nameField),
-		Params:  strings.TrimPrefix(ck.Get(ds.paramsField), "*"),
 		Changes: []ToolchainChange{},
 		Curves:  []ToolchainCurves{},
 	}
+	vc.Name, vc.Params = ds.CaseName(ck)
 	// The unit compared: time per operation, else the first unit that is
 	// not an allocation count.
 	units := map[string]bool{}
@@ -527,40 +528,6 @@ func compareModels(a, b, baseline string) int {
 		return 1
 	}
 	return strings.Compare(a, b)
-}
-
-// envWithout returns the fields of a split-by key other than key, with
-// their values.
-func envWithout(env benchproc.Key, key string) []KeyValue {
-	var out []KeyValue
-	if env.IsZero() {
-		return out
-	}
-	for _, f := range env.Projection().FlattenedFields() {
-		if v := env.Get(f); v != "" && f.Name != key {
-			out = append(out, KeyValue{Key: f.Name, Value: v})
-		}
-	}
-	return out
-}
-
-func envWithoutKV(env []KeyValue, key string) []KeyValue {
-	var out []KeyValue
-	for _, kv := range env {
-		if kv.Key != key {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
-func envValue(env []KeyValue, key string) string {
-	for _, kv := range env {
-		if kv.Key == key {
-			return kv.Value
-		}
-	}
-	return ""
 }
 
 func listOrNone(s []string) string {

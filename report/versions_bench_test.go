@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 // BenchmarkVersions measures the Go versions analysis and its rendering on
@@ -13,7 +14,7 @@ import (
 func BenchmarkVersions(b *testing.B) {
 	one := bigResults(b, benchLines/2)
 	two := bytes.Replace(one, []byte("toolchain: go1.26.8\n"), []byte("toolchain: go1.27.3\n"), 1)
-	ds, err := report.Read([]report.Input{{Name: "a.txt", R: bytes.NewReader(one)}, {Name: "b.txt", R: bytes.NewReader(two)}}, report.ReadOptions{})
+	ds, err := results.Read([]results.Input{{Name: "a.txt", R: bytes.NewReader(one)}, {Name: "b.txt", R: bytes.NewReader(two)}}, results.ReadOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

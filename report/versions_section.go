@@ -112,7 +112,7 @@ func (VersionsSection) HTML(rep *Report) (Fragment, error) {
 	b.WriteString(`<p class="muted">Each toolchain against the baseline <code>` + esc(v.Base) + `</code>, on the machine that ran both: the change of the median (new / baseline − 1) with an interval that pairs the two medians' 95% intervals the most pessimistic and the most optimistic way, and the Mann-Whitney U p-value; "~" marks a change that is not significant at α = ` + esc(strconv.FormatFloat(v.Alpha, 'g', -1, 64)) + `. The geometric mean summarises a case. Solid lines are the baseline's speedup curves, dashed lines the other toolchains', each against its own toolchain's reference.</p>` + "\n")
 	for _, m := range v.Machines {
 		if len(v.Machines) > 1 || len(m.Env) > 0 {
-			b.WriteString(`<h3 id="` + esc(m.ID) + `">Machine: ` + esc(envString(m.Env)) + ` <span class="muted">(` + esc(strings.Join(m.Toolchains, " vs ")) + ")</span></h3>\n")
+			b.WriteString(`<h3 id="` + esc(m.ID) + `">Machine: ` + esc(m.Env.String()) + ` <span class="muted">(` + esc(strings.Join(m.Toolchains, " vs ")) + ")</span></h3>\n")
 		}
 		if m.Note != "" {
 			b.WriteString(`<p class="note">` + esc(m.Note) + ".</p>\n")
@@ -253,7 +253,7 @@ func (VersionsSection) Markdown(w io.Writer, rep *Report) error {
 	fmt.Fprintf(&b, "Each toolchain against the baseline `%s` on the machine that ran both: change of the median with a 95%% interval (the two medians' intervals paired pessimistically and optimistically) and the Mann-Whitney U p-value; \"~\" marks a change that is not significant at α = %s.\n\n", mdCode(v.Base), strconv.FormatFloat(v.Alpha, 'g', -1, 64))
 	for _, m := range v.Machines {
 		if len(v.Machines) > 1 || len(m.Env) > 0 {
-			fmt.Fprintf(&b, "#### Machine: %s (%s)\n\n", mdText(envString(m.Env)), mdText(strings.Join(m.Toolchains, " vs ")))
+			fmt.Fprintf(&b, "#### Machine: %s (%s)\n\n", mdText(m.Env.String()), mdText(strings.Join(m.Toolchains, " vs ")))
 		}
 		if m.Note != "" {
 			fmt.Fprintf(&b, "%s.\n\n", mdText(m.Note))

@@ -12,26 +12,27 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 // toolchainsFile is the recorded comparison of two toolchains.
 const toolchainsFile = "testdata/results/factorize-toolchains-2cpu.txt"
 
 // analyzeWith reads inputs and analyses them with the given analysers.
-func analyzeWith(t *testing.T, ropts report.ReadOptions, inputs []report.Input, analyzers ...report.Analyzer) (*report.Report, error) {
+func analyzeWith(t *testing.T, ropts results.ReadOptions, inputs []results.Input, analyzers ...report.Analyzer) (*report.Report, error) {
 	t.Helper()
-	ds, err := report.Read(inputs, ropts)
+	ds, err := results.Read(inputs, ropts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return report.Analyze(ds, report.AnalyzeOptions{Analyzers: analyzers})
 }
 
-func repoInputs(t *testing.T, names ...string) []report.Input {
+func repoInputs(t *testing.T, names ...string) []results.Input {
 	t.Helper()
-	var in []report.Input
+	var in []results.Input
 	for _, n := range names {
-		in = append(in, report.Input{Name: n, R: bytes.NewReader(readRepoFile(t, n))})
+		in = append(in, results.Input{Name: n, R: bytes.NewReader(readRepoFile(t, n))})
 	}
 	return in
 }
@@ -45,7 +46,7 @@ func TestVersionsGolden(t *testing.T) {
 		{"versions-factorize-base-go1.27.3", "go1.27.3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rep, err := analyzeWith(t, report.ReadOptions{}, repoInputs(t, toolchainsFile), report.VersionsAnalyzer{Base: tc.base})
+			rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, toolchainsFile), report.VersionsAnalyzer{Base: tc.base})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,7 +68,7 @@ func TestVersionsGolden(t *testing.T) {
 // file: what is compared, against what, and that the geometric mean is
 // the geometric mean of the listed ratios.
 func TestVersionsSummary(t *testing.T) {
-	rep, err := analyzeWith(t, report.ReadOptions{}, repoInputs(t, toolchainsFile), report.VersionsAnalyzer{})
+	rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, toolchainsFile), report.VersionsAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,14 +126,14 @@ func TestVersionsSummary(t *testing.T) {
 func TestVersionsMachines(t *testing.T) {
 	data := readRepoFile(t, toolchainsFile)
 	other := bytes.Replace(data, []byte("machine: vm\n"), []byte("machine: other\n"), 1)
-	rep, err := analyzeWith(t, report.ReadOptions{}, []report.Input{{Name: "vm.txt", R: bytes.NewReader(data)}, {Name: "other.txt", R: bytes.NewReader(other)}}, report.VersionsAnalyzer{})
+	rep, err := analyzeWith(t, results.ReadOptions{}, []results.Input{{Name: "vm.txt", R: bytes.NewReader(data)}, {Name: "other.txt", R: bytes.NewReader(other)}}, report.VersionsAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := report.VersionsOf(rep)
 	var machines []string
 	for _, m := range v.Machines {
-		machines = append(machines, m.ID+" "+envValue(m.Env, "machine")+" "+strings.Join(m.Toolchains, ","))
+		machines = append(machines, m.ID+" "+m.Env.Get("machine")+" "+strings.Join(m.Toolchains, ","))
 	}
 	if diff := cmp.Diff([]string{"v1 vm go1.26.8,go1.27.3", "v2 other go1.26.8,go1.27.3"}, machines); diff != "" {
 		t.Fatalf("machines (-want +got):\n%s", diff)
@@ -162,8 +163,8 @@ func TestVersionsMachines(t *testing.T) {
 // TestVersionsOneToolchain checks that results of one toolchain give no
 // section but a note saying why, and that an unknown -base fails.
 func TestVersionsOneToolchain(t *testing.T) {
-	in := func() []report.Input { return repoInputs(t, "testdata/results/factorize-2cpu.txt") }
-	rep, err := analyzeWith(t, report.ReadOptions{}, in(), report.VersionsAnalyzer{})
+	in := func() []results.Input { return repoInputs(t, "testdata/results/factorize-2cpu.txt") }
+	rep, err := analyzeWith(t, results.ReadOptions{}, in(), report.VersionsAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestVersionsOneToolchain(t *testing.T) {
 		t.Error("page has a Go versions section for one toolchain")
 	}
 
-	_, err = analyzeWith(t, report.ReadOptions{}, in(), report.VersionsAnalyzer{Base: "go1.99"})
+	_, err = analyzeWith(t, results.ReadOptions{}, in(), report.VersionsAnalyzer{Base: "go1.99"})
 	if want := `analysis versions: base toolchain "go1.99" is not in the results (toolchains: go1.26.8)`; err == nil || err.Error() != want {
 		t.Errorf("unknown base: error = %v, want %q", err, want)
 	}
@@ -219,8 +220,8 @@ func TestVersionsChange(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			in := []report.Input{{Name: "a.txt", R: strings.NewReader(sample("goA", 1))}, {Name: "b.txt", R: strings.NewReader(sample("goB", tc.scale))}}
-			rep, err := analyzeWith(t, report.ReadOptions{}, in, report.VersionsAnalyzer{})
+			in := []results.Input{{Name: "a.txt", R: strings.NewReader(sample("goA", 1))}, {Name: "b.txt", R: strings.NewReader(sample("goB", tc.scale))}}
+			rep, err := analyzeWith(t, results.ReadOptions{}, in, report.VersionsAnalyzer{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -253,7 +254,7 @@ func TestVersionsEscapes(t *testing.T) {
 		fmt.Fprintf(&a, "BenchmarkX/model=serial\t10\t%d ns/op\nBenchmarkX/model=serial-2\t10\t%d ns/op\n", 100+i, 100+i)
 		fmt.Fprintf(&b, "BenchmarkX/model=serial\t10\t%d ns/op\nBenchmarkX/model=serial-2\t10\t%d ns/op\n", 90+i, 95+i)
 	}
-	rep, err := analyzeWith(t, report.ReadOptions{}, []report.Input{{Name: "a", R: strings.NewReader(a.String())}, {Name: "b", R: strings.NewReader(b.String())}}, report.VersionsAnalyzer{})
+	rep, err := analyzeWith(t, results.ReadOptions{}, []results.Input{{Name: "a", R: strings.NewReader(a.String())}, {Name: "b", R: strings.NewReader(b.String())}}, report.VersionsAnalyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,15 +279,6 @@ func TestVersionsEscapes(t *testing.T) {
 	if !strings.Contains(html.String(), `serial (\u003cimg src=x onerror=\"window.__pwned=9\"\u003e)`) {
 		t.Error("chart data lacks the JSON-escaped series name")
 	}
-}
-
-func envValue(env []report.KeyValue, k string) string {
-	for _, kv := range env {
-		if kv.Key == k {
-			return kv.Value
-		}
-	}
-	return ""
 }
 
 // near reports whether a and b agree to 9 significant digits.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 // fraction is a flag.Value for a fraction given as "5%" or "0.05".
@@ -35,14 +36,14 @@ func (f *fraction) Set(s string) error {
 }
 
 // readInputs reads the named results files.
-func readInputs(names []string) ([]report.Input, error) {
-	inputs := make([]report.Input, 0, len(names))
+func readInputs(names []string) ([]results.Input, error) {
+	inputs := make([]results.Input, 0, len(names))
 	for _, name := range names {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("reading results: %w", err)
 		}
-		inputs = append(inputs, report.Input{Name: name, R: bytes.NewReader(data)})
+		inputs = append(inputs, results.Input{Name: name, R: bytes.NewReader(data)})
 	}
 	return inputs, nil
 }
@@ -91,11 +92,11 @@ func runCheck(baseline string, news []string, filter string, opts report.CheckOp
 	if err != nil {
 		return err
 	}
-	base, err := report.Read(baseIn, report.ReadOptions{Filter: filter})
+	base, err := results.Read(baseIn, results.ReadOptions{Filter: filter})
 	if err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
-	cur, err := report.Read(newIn, report.ReadOptions{Filter: filter})
+	cur, err := results.Read(newIn, results.ReadOptions{Filter: filter})
 	if err != nil {
 		return fmt.Errorf("new results: %w", err)
 	}

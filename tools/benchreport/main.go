@@ -52,6 +52,7 @@ import (
 	"sync"
 
 	"concbench/report"
+	"concbench/report/results"
 )
 
 func main() {
@@ -143,7 +144,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}, stdout)
 	}
 	names := fs.Args()
-	readOpts := report.ReadOptions{Filter: *filter}
+	readOpts := results.ReadOptions{Filter: *filter}
 	analyzers := []report.Analyzer{report.VersionsAnalyzer{Base: *baseTC}}
 	sections := []report.Section{report.VersionsSection{}, report.CasesSection{}, report.WarningsSection{}}
 	if *history != "" {
@@ -174,7 +175,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		runs, err := report.Read(allIn, readOpts)
+		runs, err := results.Read(allIn, readOpts)
 		if err != nil {
 			return err
 		}
@@ -187,7 +188,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ds, err := report.Read(inputs, readOpts)
+	ds, err := results.Read(inputs, readOpts)
 	if err != nil {
 		return err
 	}

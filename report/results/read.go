@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"bytes"
@@ -60,6 +60,13 @@ type Dataset struct {
 	nameField, paramsField                              *benchproc.Field
 }
 
+// CaseName returns the base name of a case (without its Benchmark prefix,
+// as benchstat shows it, such as "Factorize") and its other name keys
+// (such as "/n=112272535095293", or "").
+func (ds *Dataset) CaseName(k benchproc.Key) (name, params string) {
+	return k.Get(ds.nameField), strings.TrimPrefix(k.Get(ds.paramsField), "*")
+}
+
 // An Observation is one benchmark result line.
 type Observation struct {
 	// File and Line locate the result in its input.
@@ -84,14 +91,21 @@ type Observation struct {
 // ConfigValue returns the value of configuration key k for o, looking in
 // both the split-by and the other configuration keys; "" if unset.
 func (o *Observation) ConfigValue(k string) string {
-	for _, key := range []benchproc.Key{o.Env, o.Config} {
-		if key.IsZero() {
-			continue
-		}
-		for _, f := range key.Projection().FlattenedFields() {
-			if f.Name == k {
-				return key.Get(f)
-			}
+	if v := Get(o.Env, k); v != "" {
+		return v
+	}
+	return Get(o.Config, k)
+}
+
+// Get returns the value of the field named name in a projected key, such as
+// an observation's Env or Config; "" when the key has no such field.
+func Get(key benchproc.Key, name string) string {
+	if key.IsZero() {
+		return ""
+	}
+	for _, f := range key.Projection().FlattenedFields() {
+		if f.Name == name {
+			return key.Get(f)
 		}
 	}
 	return ""
