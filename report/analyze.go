@@ -348,10 +348,10 @@ func analyzeCase(ds *results.Dataset, rd *runData, ck benchproc.Key, caseID, run
 		}
 		warnings = append(warnings, results.Warning{Kind: "baseline", Msg: msg})
 	}
-	unitList := sortedKeys(units, compareUnits)
+	unitList := sortedKeys(units, CompareUnits)
 	checkedUnit := t0(units, unitList)
 	for _, unit := range unitList {
-		t := UnitTable{Unit: unit, HigherIsBetter: higherIsBetter(ds, unit)}
+		t := UnitTable{Unit: unit, HigherIsBetter: HigherIsBetter(ds.Units, unit)}
 		assumption := ds.Units.GetAssumption(unit)
 		var base *benchmath.Sample
 		var baseSum benchmath.Summary
@@ -391,17 +391,17 @@ func analyzeCase(ds *results.Dataset, rd *runData, ck benchproc.Key, caseID, run
 				if p == 1 {
 					self, selfSum = s, sum
 				}
-				if base != nil && !isAllocUnit(unit) {
+				if base != nil && !IsAllocUnit(unit) {
 					pt.VsBaseline = speedup(&al, assumption, base, baseSum, s, sum, t.HigherIsBetter)
 					if pt.VsBaseline != nil {
 						pt.Efficiency = al.float(pt.VsBaseline.Value / float64(p))
 					}
 				}
-				if self != nil && self == base && pt.VsBaseline != nil && !isAllocUnit(unit) {
+				if self != nil && self == base && pt.VsBaseline != nil && !IsAllocUnit(unit) {
 					// The baseline model against its own 1-core result is
 					// the same comparison as against the baseline.
 					pt.VsSelf, pt.SelfEfficiency = pt.VsBaseline, pt.Efficiency
-				} else if self != nil && !isAllocUnit(unit) {
+				} else if self != nil && !IsAllocUnit(unit) {
 					pt.VsSelf = speedup(&al, assumption, self, selfSum, s, sum, t.HigherIsBetter)
 					if pt.VsSelf != nil {
 						pt.SelfEfficiency = al.float(pt.VsSelf.Value / float64(p))
@@ -429,7 +429,7 @@ func t0(units map[string]bool, sorted []string) string {
 
 // pointLabel names one point of a case in warnings, as its benchmark name.
 func pointLabel(c Case, model string, procs int) string {
-	return c.Name + modelPart(model) + c.Params + procsSuffix(procs)
+	return BenchmarkName(c.Name, model, c.Params, procs)
 }
 
 // speedup compares sample s against reference ref; nil when a median is not
@@ -461,44 +461,6 @@ func speedup(al *allocator, a benchmath.Assumption, ref *benchmath.Sample, refSu
 	return r
 }
 
-// higherIsBetter reports whether larger values of unit are improvements: from
-// a "Unit ... better=higher" metadata line, else from benchfmt's defaults,
-// else for any rate ("/s").
-func higherIsBetter(ds *results.Dataset, unit string) bool {
-	switch ds.Units.GetBetter(unit) {
-	case 1:
-		return true
-	case -1:
-		return false
-	}
-	return strings.HasSuffix(unit, "/s")
-}
-
-// isAllocUnit reports whether unit counts allocations. Their tables carry
-// no speedups: fewer bytes per operation is not a speedup, and leaving the
-// comparisons out halves the work on a large results file.
-func isAllocUnit(unit string) bool { return unit == "B/op" || unit == "allocs/op" }
-
-// compareUnits orders time per operation first, then custom metrics by name,
-// then the allocation units.
-func compareUnits(a, b string) int {
-	rank := func(u string) int {
-		switch u {
-		case "sec/op":
-			return 0
-		case "B/op":
-			return 2
-		case "allocs/op":
-			return 3
-		}
-		return 1
-	}
-	if c := cmp.Compare(rank(a), rank(b)); c != 0 {
-		return c
-	}
-	return strings.Compare(a, b)
-}
-
 func sortedKeys[K comparable](m map[K]bool, compare func(a, b K) int) []K {
 	out := make([]K, 0, len(m))
 	for k := range m {
@@ -506,20 +468,6 @@ func sortedKeys[K comparable](m map[K]bool, compare func(a, b K) int) []K {
 	}
 	slices.SortFunc(out, compare)
 	return out
-}
-
-func modelPart(m string) string {
-	if m == "" {
-		return ""
-	}
-	return "/model=" + m
-}
-
-func procsSuffix(p int) string {
-	if p == 1 {
-		return ""
-	}
-	return "-" + strconv.Itoa(p)
 }
 
 // envLabel prefixes the warnings of one run among several.

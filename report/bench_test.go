@@ -1,7 +1,6 @@
 package report_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -18,50 +17,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/internal/golden"
 	"concbench/report/results"
+	"concbench/report/versions"
 )
 
 // benchLines is the size of the results file the speed benchmark analyses.
 const benchLines = 100_000
-
-// bigResults builds a results file of at least n benchmark result lines
-// from the recorded factorize results: copy k of its lines gets the input
-// n=10000000019+k, so that the file holds many cases of realistic shape
-// (six samples per point, three core counts, six models) rather than a
-// few cases with huge samples.
-func bigResults(tb testing.TB, n int) []byte {
-	tb.Helper()
-	src := readRepoFile(tb, "testdata/results/factorize-2cpu.txt")
-	var config, results []string
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "Benchmark") {
-			results = append(results, line)
-		} else if !strings.HasPrefix(line, "PASS") && !strings.HasPrefix(line, "ok") {
-			config = append(config, line)
-		}
-	}
-	if len(results) == 0 {
-		tb.Fatal("no result lines in the recorded file")
-	}
-	const key = "/n=10000000019/"
-	var b bytes.Buffer
-	for _, c := range config {
-		b.WriteString(c + "\n")
-	}
-	count := 0
-	for k := 0; count < n; k++ {
-		for _, r := range results {
-			if !strings.Contains(r, key) {
-				tb.Fatalf("recorded line lacks %s: %s", key, r)
-			}
-			fmt.Fprintln(&b, strings.Replace(r, key, fmt.Sprintf("/n=%d/", 10000000019+k), 1))
-			count++
-		}
-	}
-	return b.Bytes()
-}
 
 // goBuild builds a command into dir and returns its path.
 func goBuild(b *testing.B, dir, name, pkg string) string {
@@ -89,7 +51,7 @@ func BenchmarkReport(b *testing.B) {
 		b.Skip("the 100,000-line speed benchmark is skipped in -short mode")
 	}
 	dir := b.TempDir()
-	data := bigResults(b, benchLines)
+	data := golden.Large(b, benchLines)
 	input := filepath.Join(dir, "results.txt")
 	if err := os.WriteFile(input, data, 0o644); err != nil {
 		b.Fatal(err)
@@ -151,13 +113,13 @@ func BenchmarkReport(b *testing.B) {
 func TestWriteJSONIsEncodingJSON(t *testing.T) {
 	var inputs []results.Input
 	for _, name := range goldenInputs(t) {
-		inputs = append(inputs, results.Input{Name: name, R: bytes.NewReader(readRepoFile(t, name))})
+		inputs = append(inputs, results.Input{Name: name, R: bytes.NewReader(golden.RepoFile(t, name))})
 	}
 	ds, err := results.Read(inputs, results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	recorded, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: []report.Analyzer{report.VersionsAnalyzer{}}})
+	recorded, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: []report.Analyzer{versions.Analyzer{}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 	b.Grow(size + 256*len(rep.Runs))
 	for i, j := range jobs {
 		if len(rep.Runs) > 1 && j.c == &j.run.Cases[0] {
-			b.WriteString(`<h3 class="run" id="` + esc(j.run.ID) + `">Run ` + esc(j.run.ID) + ": " + esc(j.run.Env.String()) + "</h3>\n")
+			b.WriteString(`<h3 class="run" id="` + Escape(j.run.ID) + `">Run ` + Escape(j.run.ID) + ": " + Escape(j.run.Env.String()) + "</h3>\n")
 		}
 		b.WriteString(htmls[i])
 		frag.Charts = append(frag.Charts, charts[i]...)
@@ -58,12 +58,6 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 	frag.HTML = template.HTML(b.String())
 	return frag, nil
 }
-
-// esc escapes s as HTML text or as a quoted attribute value. Every string
-// caseHTML writes goes through it: the tables are written by hand rather
-// than with html/template because a large report has tens of thousands of
-// rows, and html/template's escaping of each value dominates the run time.
-func esc(s string) string { return template.HTMLEscapeString(s) }
 
 // caseHTML renders one case: its heading, its charts' elements and a table
 // per unit.
@@ -78,13 +72,13 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 	// A table row takes up to about 200 bytes (90 in allocation tables).
 	b.Grow(1024 + 512*len(c.Units) + 200*rows)
 	b.WriteString(`<section class="case">` + "\n")
-	b.WriteString(`<h3 id="` + esc(c.ID) + `">` + esc(c.Name))
+	b.WriteString(`<h3 id="` + Escape(c.ID) + `">` + Escape(c.Name))
 	if c.Params != "" {
-		b.WriteString(" <code>" + esc(c.Params) + "</code>")
+		b.WriteString(" <code>" + Escape(c.Params) + "</code>")
 	}
 	b.WriteString("</h3>\n")
 	if !c.HasBaseline {
-		b.WriteString(`<p class="note">No ` + esc(rep.Baseline) + " model at 1 core: speedups are against each model's own 1-core result.</p>\n")
+		b.WriteString(`<p class="note">No ` + Escape(rep.Baseline) + " model at 1 core: speedups are against each model's own 1-core result.</p>\n")
 	}
 	charts := CaseCharts(run, c, rep.Baseline)
 	b.WriteString(`<div class="charts">`)
@@ -93,16 +87,16 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 	}
 	b.WriteString("</div>\n")
 	for _, t := range c.Units {
-		b.WriteString("<h4>" + esc(t.Unit) + ` <span class="muted">(` + better(t) + " is better)</span></h4>\n<table>\n")
+		b.WriteString("<h4>" + Escape(t.Unit) + ` <span class="muted">(` + better(t) + " is better)</span></h4>\n<table>\n")
 		// Allocation units carry no speedups (see isAllocUnit): no columns.
-		speedups := !isAllocUnit(t.Unit)
+		speedups := !IsAllocUnit(t.Unit)
 		b.WriteString(`<tr><th class="l">model</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th>`)
 		if speedups {
-			b.WriteString(`<th>speedup vs ` + esc(rep.Baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th>`)
+			b.WriteString(`<th>speedup vs ` + Escape(rep.Baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th>`)
 		}
 		b.WriteString(`<th class="l">note</th></tr>` + "\n")
 		for _, m := range t.Models {
-			model := esc(seriesName(m.Model))
+			model := Escape(ModelName(m.Model))
 			for i := range m.Points {
 				writeRow(&b, model, t.Unit, &m.Points[i], speedups)
 			}
@@ -127,9 +121,9 @@ func writeRow(b *strings.Builder, model, unit string, p *Point, speedups bool) {
 	b.WriteString("</td><td>")
 	b.WriteString(strconv.Itoa(p.Procs))
 	b.WriteString("</td><td>")
-	b.WriteString(esc(formatValue(p.Median, unit)))
+	b.WriteString(Escape(FormatValue(p.Median, unit)))
 	b.WriteString("</td><td>")
-	b.WriteString(esc(formatRange(*p)))
+	b.WriteString(Escape(FormatRange(p.Estimate())))
 	b.WriteString("</td><td>")
 	b.WriteString(strconv.Itoa(p.N))
 	b.WriteString("</td>")
@@ -139,11 +133,11 @@ func writeRow(b *strings.Builder, model, unit string, p *Point, speedups bool) {
 		} else {
 			b.WriteString(`<td class="ns">`)
 		}
-		b.WriteString(esc(formatRatio(p.VsBaseline)))
+		b.WriteString(Escape(formatRatio(p.VsBaseline)))
 		b.WriteString("</td><td>")
-		b.WriteString(esc(formatFraction(p.Efficiency)))
+		b.WriteString(Escape(FormatFraction(p.Efficiency)))
 		b.WriteString("</td><td>")
-		b.WriteString(esc(formatRatio(p.VsSelf)))
+		b.WriteString(Escape(formatRatio(p.VsSelf)))
 		b.WriteString("</td>")
 	}
 	b.WriteString(`<td class="l">`)
@@ -165,14 +159,14 @@ func tableRows(t UnitTable) []caseRow {
 	for _, m := range t.Models {
 		for _, p := range m.Points {
 			row := caseRow{
-				Model:       seriesName(m.Model),
+				Model:       ModelName(m.Model),
 				Procs:       strconv.Itoa(p.Procs),
-				Median:      formatValue(p.Median, t.Unit),
-				Range:       formatRange(p),
+				Median:      FormatValue(p.Median, t.Unit),
+				Range:       FormatRange(p.Estimate()),
 				N:           strconv.Itoa(p.N),
 				VsBaseline:  formatRatio(p.VsBaseline),
 				VsSelf:      formatRatio(p.VsSelf),
-				Efficiency:  formatFraction(p.Efficiency),
+				Efficiency:  FormatFraction(p.Efficiency),
 				Over:        p.Oversubscribed,
 				Significant: p.VsBaseline == nil || p.VsBaseline.Significant || p.VsBaseline.Reference,
 			}
@@ -196,7 +190,7 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 			break
 		}
 		if len(rep.Runs) > 1 {
-			fmt.Fprintf(&b, "### Run %s: %s\n\n", run.ID, mdText(run.Env.String()))
+			fmt.Fprintf(&b, "### Run %s: %s\n\n", run.ID, MarkdownText(run.Env.String()))
 		}
 		for ci := range run.Cases {
 			c := &run.Cases[ci]
@@ -204,16 +198,16 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 				break
 			}
 			written++
-			fmt.Fprintf(&b, "#### %s\n\n", mdText(c.FullName()))
+			fmt.Fprintf(&b, "#### %s\n\n", MarkdownText(c.FullName()))
 			if !c.HasBaseline {
-				fmt.Fprintf(&b, "No %s model at 1 core: speedups are against each model's own 1-core result.\n\n", mdText(rep.Baseline))
+				fmt.Fprintf(&b, "No %s model at 1 core: speedups are against each model's own 1-core result.\n\n", MarkdownText(rep.Baseline))
 			}
 			for _, t := range c.Units {
 				if t.Unit == "B/op" || t.Unit == "allocs/op" {
 					// Allocations are in report.html; the summary stays short.
 					continue
 				}
-				fmt.Fprintf(&b, "| model | cores | %s | 95%% CI | n | speedup vs %s@1 | efficiency | speedup vs own @1 |\n", mdText(t.Unit), mdText(rep.Baseline))
+				fmt.Fprintf(&b, "| model | cores | %s | 95%% CI | n | speedup vs %s@1 | efficiency | speedup vs own @1 |\n", MarkdownText(t.Unit), MarkdownText(rep.Baseline))
 				b.WriteString("|:--|--:|--:|--:|--:|--:|--:|--:|\n")
 				for _, r := range tableRows(t) {
 					procs := r.Procs
@@ -221,7 +215,7 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 						procs += " (oversubscribed)"
 					}
 					fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
-						mdText(r.Model), procs, r.Median, r.Range, r.N, r.VsBaseline, r.Efficiency, r.VsSelf)
+						MarkdownText(r.Model), procs, r.Median, r.Range, r.N, r.VsBaseline, r.Efficiency, r.VsSelf)
 				}
 				b.WriteString("\n")
 			}
@@ -279,7 +273,7 @@ func (WarningsSection) Markdown(w io.Writer, rep *Report) error {
 			fmt.Fprintf(&b, "- … and %d more (see report.html)\n", len(rep.Warnings)-i)
 			break
 		}
-		fmt.Fprintf(&b, "- %s\n", mdText(wr.String()))
+		fmt.Fprintf(&b, "- %s\n", MarkdownText(wr.String()))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -29,16 +29,21 @@ type Chart struct {
 // model's line, its whiskers and its bar share one colour.
 var palette = [...]string{"#5470c6", "#ee6666", "#91cc75", "#fac858", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc", "#8d6e63"}
 
-func modelColor(i int) string { return palette[i%len(palette)] }
+// ModelColor returns the colour of the i-th model of a chart, so that a
+// model's line, its whiskers and its bar share one colour.
+func ModelColor(i int) string { return palette[i%len(palette)] }
 
-const idealColor = "#999999"
+// IdealColor is the colour of the ideal-scaling line.
+const IdealColor = "#999999"
 
 // chartInit is the common size and look of every chart.
 func chartInit() opts.Initialization {
 	return opts.Initialization{Width: "100%", Height: "380px"}
 }
 
-func commonGlobals(title, subtitle string) []charts.GlobalOpts {
+// ChartGlobals returns the options every chart of the report starts from:
+// its size, title, legend, tooltip and grid, and no animation.
+func ChartGlobals(title, subtitle string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithInitializationOpts(chartInit()),
 		charts.WithAnimation(false),
@@ -50,9 +55,9 @@ func commonGlobals(title, subtitle string) []charts.GlobalOpts {
 	}
 }
 
-// primaryUnit returns the unit a case's charts are drawn for: time per
-// operation when present, else the first unit.
-func primaryUnit(c *Case) *UnitTable {
+// PrimaryTable returns the table of the unit a case's charts are drawn
+// for: time per operation when present, else the first unit.
+func PrimaryTable(c *Case) *UnitTable {
 	if t := c.Unit("sec/op"); t != nil {
 		return t
 	}
@@ -66,7 +71,7 @@ func primaryUnit(c *Case) *UnitTable {
 // efficiency against cores, and the primary unit per model at the largest
 // core count. It returns nil for a case without measurements.
 func CaseCharts(run *Run, c *Case, baseline string) []Chart {
-	t := primaryUnit(c)
+	t := PrimaryTable(c)
 	if t == nil || len(t.Models) == 0 {
 		return nil
 	}
@@ -92,7 +97,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 	maxProcs := c.Procs[len(c.Procs)-1]
 	line := newLine()
 	line.MultiSeries = make(charts.MultiSeries, 0, 2*len(t.Models)+1)
-	line.SetGlobalOptions(commonGlobals(title, c.FullName()+" ("+t.Unit+")")...)
+	line.SetGlobalOptions(ChartGlobals(title, c.FullName()+" ("+t.Unit+")")...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: maxProcs, MinInterval: 1}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName, Min: 0}),
@@ -105,7 +110,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		return p.VsSelf, p.SelfEfficiency
 	}
 	for i, m := range t.Models {
-		name := seriesName(m.Model)
+		name := ModelName(m.Model)
 		var data []opts.LineData
 		var bars [][3]float64
 		for j := range m.Points {
@@ -121,24 +126,24 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 					lo, hi = ptr(*lo/float64(p.Procs)), ptr(*hi/float64(p.Procs))
 				}
 			}
-			d := opts.LineData{Value: []float64{float64(p.Procs), round(y)}, SymbolSize: 7, Symbol: "circle"}
+			d := opts.LineData{Value: []float64{float64(p.Procs), Round(y)}, SymbolSize: 7, Symbol: "circle"}
 			if p.Oversubscribed {
 				d.Symbol, d.SymbolSize = "emptyTriangle", 11
 			}
 			data = append(data, d)
 			if lo != nil {
-				bars = append(bars, [3]float64{float64(p.Procs), round(*lo), round(*hi)})
+				bars = append(bars, [3]float64{float64(p.Procs), Round(*lo), Round(*hi)})
 			}
 		}
 		if len(data) == 0 {
 			continue
 		}
-		color := modelColor(i)
-		addSeries(&line.MultiSeries, charts.SingleSeries{Name: name, Type: types.ChartLine, Data: data},
+		color := ModelColor(i)
+		AddSeries(&line.MultiSeries, charts.SingleSeries{Name: name, Type: types.ChartLine, Data: data},
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
 		names = append(names, name)
 		if len(bars) > 0 {
-			line.MultiSeries = append(line.MultiSeries, whiskers(name, color, bars))
+			line.MultiSeries = append(line.MultiSeries, Whiskers(name, color, bars))
 		}
 	}
 	// The ideal: y = x for speedup, y = 1 for efficiency.
@@ -149,8 +154,8 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		idealName = "ideal (y = 1)"
 	}
 	idealOpts := []charts.SeriesOpts{
-		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Color: idealColor, Width: 1.5}),
-		charts.WithItemStyleOpts(opts.ItemStyle{Color: idealColor}),
+		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Color: IdealColor, Width: 1.5}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: IdealColor}),
 		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
 	}
 	if run.NCPU > 0 && maxProcs > run.NCPU {
@@ -169,7 +174,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 				}}}
 			}))
 	}
-	addSeries(&line.MultiSeries, charts.SingleSeries{Name: idealName, Type: types.ChartLine, Data: ideal}, idealOpts...)
+	AddSeries(&line.MultiSeries, charts.SingleSeries{Name: idealName, Type: types.ChartLine, Data: ideal}, idealOpts...)
 	names = append(names, idealName)
 	line.Validate()
 	return Chart{ID: id, Options: line.JSON(), Series: names}
@@ -181,14 +186,20 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 // bars compare like with like.
 func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 	procs := commonLargestProcs(c, t)
-	scale, unit := chartScale(t)
-	title := fmt.Sprintf("%s per model at GOMAXPROCS=%d", unitTitle(t.Unit), procs)
+	maxMedian := 0.0
+	for _, m := range t.Models {
+		for _, p := range m.Points {
+			maxMedian = math.Max(maxMedian, p.Median)
+		}
+	}
+	scale, unit := ChartScale(t.Unit, maxMedian)
+	title := fmt.Sprintf("%s per model at GOMAXPROCS=%d", UnitTitle(t.Unit), procs)
 	if run.NCPU > 0 && procs > run.NCPU {
 		title += " (oversubscribed)"
 	}
 	bar := newBar()
 	bar.MultiSeries = make(charts.MultiSeries, 0, 2)
-	bar.SetGlobalOptions(commonGlobals(title, c.FullName())...)
+	bar.SetGlobalOptions(ChartGlobals(title, c.FullName())...)
 	var models []string
 	var data []opts.BarData
 	var bars [][3]float64
@@ -198,10 +209,10 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 				continue
 			}
 			idx := len(models)
-			models = append(models, seriesName(m.Model))
-			data = append(data, opts.BarData{Value: round(p.Median * scale), ItemStyle: &opts.ItemStyle{Color: modelColor(i)}})
+			models = append(models, ModelName(m.Model))
+			data = append(data, opts.BarData{Value: Round(p.Median * scale), ItemStyle: &opts.ItemStyle{Color: ModelColor(i)}})
 			if p.Lo != nil {
-				bars = append(bars, [3]float64{float64(idx), round(*p.Lo * scale), round(*p.Hi * scale)})
+				bars = append(bars, [3]float64{float64(idx), Round(*p.Lo * scale), Round(*p.Hi * scale)})
 			}
 		}
 	}
@@ -212,9 +223,9 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 	)
 	bar.SetXAxis(models)
 	name := "median " + unit
-	addSeries(&bar.MultiSeries, charts.SingleSeries{Name: name, Type: types.ChartBar, Data: data, BarMaxWidth: "48"})
+	AddSeries(&bar.MultiSeries, charts.SingleSeries{Name: name, Type: types.ChartBar, Data: data, BarMaxWidth: "48"})
 	if len(bars) > 0 {
-		bar.MultiSeries = append(bar.MultiSeries, whiskers("95% interval", "#333333", bars))
+		bar.MultiSeries = append(bar.MultiSeries, Whiskers("95% interval", "#333333", bars))
 	}
 	bar.Validate()
 	return Chart{ID: c.ID + "-largest", Options: bar.JSON(), Series: []string{name}}
@@ -263,11 +274,11 @@ func ownLists(rc *charts.RectChart) {
 	rc.Colors = slices.Clone(rc.Colors)
 }
 
-// addSeries appends a series configured by options. Unlike the charts'
+// AddSeries appends a series configured by options. Unlike the charts'
 // AddSeries methods it skips go-echarts' reflective walk for default
 // values, none of which these series use; on a large report that walk was
 // a tenth of the run time.
-func addSeries(multi *charts.MultiSeries, s charts.SingleSeries, options ...charts.SeriesOpts) {
+func AddSeries(multi *charts.MultiSeries, s charts.SingleSeries, options ...charts.SeriesOpts) {
 	s.ConfigureSeriesOpts(options...)
 	*multi = append(*multi, s)
 }
@@ -292,10 +303,10 @@ func commonLargestProcs(c *Case, t *UnitTable) int {
 	return c.Procs[len(c.Procs)-1]
 }
 
-// whiskers returns a custom series of interval whiskers: each datum is
+// Whiskers returns a custom series of interval whiskers: each datum is
 // [x, lo, hi]. The page's script draws it (see renderItem in page.js); the
 // series carries no code.
-func whiskers(name, color string, data [][3]float64) charts.SingleSeries {
+func Whiskers(name, color string, data [][3]float64) charts.SingleSeries {
 	return charts.SingleSeries{
 		Name:  name,
 		Type:  types.ChartCustom,
@@ -308,25 +319,22 @@ func whiskers(name, color string, data [][3]float64) charts.SingleSeries {
 	}
 }
 
-// seriesName names a model's series; results without a model key still get
+// ModelName names a model's series; results without a model key still get
 // a visible name.
-func seriesName(model string) string {
+func ModelName(model string) string {
 	if model == "" {
 		return "(no model)"
 	}
 	return model
 }
 
-// chartScale picks a readable unit for the primary unit's values.
-func chartScale(t *UnitTable) (float64, string) {
-	if t.Unit != "sec/op" {
-		return 1, t.Unit
-	}
-	var max float64
-	for _, m := range t.Models {
-		for _, p := range m.Points {
-			max = math.Max(max, p.Median)
-		}
+// ChartScale picks a readable unit for values of unit up to max: a time
+// per operation is drawn in s, ms, µs or ns per operation; other units as
+// they are. It returns the factor to multiply the values by and the unit to
+// label the axis with.
+func ChartScale(unit string, max float64) (float64, string) {
+	if unit != "sec/op" {
+		return 1, unit
 	}
 	switch {
 	case max >= 1:
@@ -339,16 +347,17 @@ func chartScale(t *UnitTable) (float64, string) {
 	return 1e9, "ns/op"
 }
 
-func unitTitle(unit string) string {
+// UnitTitle names a unit in a chart's title: "Time per op" for sec/op.
+func UnitTitle(unit string) string {
 	if unit == "sec/op" {
 		return "Time per op"
 	}
 	return unit
 }
 
-// round keeps 4 significant digits, so that the page and its golden files
+// Round keeps 4 significant digits, so that the page and its golden files
 // do not carry noise digits.
-func round(x float64) float64 {
+func Round(x float64) float64 {
 	if x == 0 || !finite(x) {
 		return x
 	}

@@ -3,19 +3,20 @@ package report
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"golang.org/x/perf/benchunit"
 )
 
-// formatValue formats a measurement in unit the way benchstat does, with an
+// FormatValue formats a measurement in unit the way benchstat does, with an
 // SI or binary prefix ("1.234m" for 0.001234 sec/op).
-func formatValue(v float64, unit string) string {
+func FormatValue(v float64, unit string) string {
 	return benchunit.Scale(v, benchunit.ClassOf(unit))
 }
 
-// formatRange formats a point's interval as "±3%", "∞" without one, or "?"
-// when it cannot be a percentage.
-func formatRange(p Point) string {
+// FormatRange formats the interval of an estimate as "±3%", "∞" without
+// one, or "?" when it cannot be a percentage.
+func FormatRange(p Estimate) string {
 	if p.Lo == nil || p.Hi == nil {
 		return "∞"
 	}
@@ -58,9 +59,26 @@ func formatRatio(r *Ratio) string {
 	return string(b)
 }
 
-func formatFraction(f *float64) string {
+func FormatFraction(f *float64) string {
 	if f == nil {
 		return ""
 	}
 	return strconv.FormatFloat(*f*100, 'f', 0, 64) + "%"
+}
+
+// FormatEstimate formats a median and its interval as "3.1m ±4%".
+func FormatEstimate(e Estimate, unit string) string {
+	return FormatValue(e.Median, unit) + " " + FormatRange(e)
+}
+
+// FormatPercent formats a ratio as a signed change, "+3.2%" for 1.032.
+func FormatPercent(ratio float64) string {
+	s := strconv.FormatFloat(100*(ratio-1), 'f', 1, 64)
+	if s == "-0.0" {
+		s = "0.0"
+	}
+	if !strings.HasPrefix(s, "-") {
+		s = "+" + s
+	}
+	return s + "%"
 }

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"concbench/report"
 	"concbench/report/results"
+	"concbench/report/versions"
 )
 
 // FuzzReport feeds arbitrary results files through the whole pipeline. It
@@ -52,20 +54,20 @@ func scriptTags(data []byte) (int, error) {
 	if err != nil {
 		return -1, nil // rejected input: benchreport writes nothing
 	}
-	rep, err := Analyze(ds, AnalyzeOptions{Analyzers: []Analyzer{VersionsAnalyzer{}}})
+	rep, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: []report.Analyzer{versions.Analyzer{}}})
 	if err != nil {
-		return 0, fmt.Errorf("Analyze: %w", err)
+		return 0, fmt.Errorf("report.Analyze: %w", err)
 	}
-	page := PageOptions{Sections: []Section{VersionsSection{}, CasesSection{}, WarningsSection{}}}
+	page := report.PageOptions{Sections: []report.Section{versions.Section{}, report.CasesSection{}, report.WarningsSection{}}}
 	var html, md, js bytes.Buffer
-	if err := WriteHTML(&html, rep, page); err != nil {
-		return 0, fmt.Errorf("WriteHTML: %w", err)
+	if err := report.WriteHTML(&html, rep, page); err != nil {
+		return 0, fmt.Errorf("report.WriteHTML: %w", err)
 	}
-	if err := WriteMarkdown(&md, rep, page); err != nil {
-		return 0, fmt.Errorf("WriteMarkdown: %w", err)
+	if err := report.WriteMarkdown(&md, rep, page); err != nil {
+		return 0, fmt.Errorf("report.WriteMarkdown: %w", err)
 	}
-	if err := WriteJSON(&js, rep); err != nil {
-		return 0, fmt.Errorf("WriteJSON: %w", err)
+	if err := report.WriteJSON(&js, rep); err != nil {
+		return 0, fmt.Errorf("report.WriteJSON: %w", err)
 	}
 	if !json.Valid(js.Bytes()) {
 		return 0, fmt.Errorf("report.json is not valid JSON")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"concbench/report"
+	"concbench/report/internal/golden"
 	"concbench/report/results"
 )
 
@@ -64,7 +65,7 @@ func renderHostile(t testing.TB) string {
 
 func hostileReport(t testing.TB) *report.Report {
 	t.Helper()
-	data := readRepoFile(t, "testdata/hostile/names.txt")
+	data := golden.RepoFile(t, "testdata/hostile/names.txt")
 	ds, err := results.Read([]results.Input{{Name: hostileFileName, R: bytes.NewReader(data)}}, results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -174,7 +174,7 @@ func WriteHTML(w io.Writer, rep *Report, opts PageOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(head.Bytes())
 	for _, s := range sections {
-		bw.WriteString(`<section id="` + esc(s.ID) + `">` + "\n<h2>" + esc(s.Title) + "</h2>\n")
+		bw.WriteString(`<section id="` + Escape(s.ID) + `">` + "\n<h2>" + Escape(s.Title) + "</h2>\n")
 		bw.WriteString(string(s.Body))
 		bw.WriteString("\n</section>\n")
 	}
@@ -232,27 +232,27 @@ func contentSecurityPolicy(scripts ...string) string {
 // comment: the metadata, one table per case and unit, the warnings.
 func WriteMarkdown(w io.Writer, rep *Report, opts PageOptions) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "## %s\n\n", mdText(opts.title()))
-	fmt.Fprintf(&b, "Medians with %.0f%% intervals; speedup against `%s` at 1 core and against each model's own 1-core result; \"~\" marks a difference that is not significant (Mann-Whitney U, α = 0.05).\n\n", rep.Confidence*100, mdCode(rep.Baseline))
+	fmt.Fprintf(&b, "## %s\n\n", MarkdownText(opts.title()))
+	fmt.Fprintf(&b, "Medians with %.0f%% intervals; speedup against `%s` at 1 core and against each model's own 1-core result; \"~\" marks a difference that is not significant (Mann-Whitney U, α = 0.05).\n\n", rep.Confidence*100, MarkdownCode(rep.Baseline))
 	b.WriteString("| | |\n|:--|:--|\n")
 	inputs := make([]string, len(rep.Inputs))
 	for i, in := range rep.Inputs {
-		inputs[i] = fmt.Sprintf("%s (%d results)", mdText(in.File), in.Results)
+		inputs[i] = fmt.Sprintf("%s (%d results)", MarkdownText(in.File), in.Results)
 	}
 	fmt.Fprintf(&b, "| inputs | %s |\n", strings.Join(inputs, ", "))
 	for _, c := range rep.Config {
 		vals := make([]string, len(c.Values))
 		for i, v := range c.Values {
-			vals[i] = mdText(v)
+			vals[i] = MarkdownText(v)
 		}
-		fmt.Fprintf(&b, "| %s | %s |\n", mdText(c.Key), strings.Join(vals, "<br>"))
+		fmt.Fprintf(&b, "| %s | %s |\n", MarkdownText(c.Key), strings.Join(vals, "<br>"))
 	}
 	for _, run := range rep.Runs {
 		ncpu := "CPU count unknown"
 		if run.NCPU > 0 {
-			ncpu = fmt.Sprintf("%d CPUs (from %s)", run.NCPU, mdText(run.NCPUSource))
+			ncpu = fmt.Sprintf("%d CPUs (from %s)", run.NCPU, MarkdownText(run.NCPUSource))
 		}
-		env := mdText(run.Env.String())
+		env := MarkdownText(run.Env.String())
 		if env != "" {
 			env += "; "
 		}
@@ -267,7 +267,7 @@ func WriteMarkdown(w io.Writer, rep *Report, opts PageOptions) error {
 		if body.Len() == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "### %s\n\n", mdText(s.Title()))
+		fmt.Fprintf(&b, "### %s\n\n", MarkdownText(s.Title()))
 		b.Write(body.Bytes())
 		if !bytes.HasSuffix(body.Bytes(), []byte("\n\n")) {
 			b.WriteString("\n")
@@ -290,11 +290,13 @@ var mdReplacer = strings.NewReplacer(
 	"\r\n", " ", "\n", " ", "\r", " ", "\u2028", " ", "\u2029", " ",
 )
 
-// mdText escapes s for Markdown text.
-func mdText(s string) string { return mdReplacer.Replace(s) }
+// MarkdownText escapes s for Markdown text: HTML becomes entities,
+// Markdown syntax is backslash-escaped, @ mentions no one and line breaks
+// become spaces, so that s is safe inside a table cell.
+func MarkdownText(s string) string { return mdReplacer.Replace(s) }
 
-// mdCode escapes s for use inside a one-backtick code span.
-func mdCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
+// MarkdownCode escapes s for use inside a one-backtick code span.
+func MarkdownCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
 
 // WriteJSON writes rep as compact JSON, the form of report.json. (Indenting
 // would double the size and the time of a large report; jq or json.Indent

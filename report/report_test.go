@@ -3,22 +3,14 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"concbench/report"
+	"concbench/report/internal/golden"
 	"concbench/report/results"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
-
-// repoRoot is the repository root, where the shared test inputs live.
-const repoRoot = ".."
 
 // readReport reads and analyses the named files, given relative to the
 // repository root (the names appear in the report as given).
@@ -26,7 +18,7 @@ func readReport(t testing.TB, opts results.ReadOptions, names ...string) (*repor
 	t.Helper()
 	var inputs []results.Input
 	for _, name := range names {
-		data := readRepoFile(t, name)
+		data := golden.RepoFile(t, name)
 		inputs = append(inputs, results.Input{Name: name, R: bytes.NewReader(data)})
 	}
 	ds, err := results.Read(inputs, opts)
@@ -34,16 +26,6 @@ func readReport(t testing.TB, opts results.ReadOptions, names ...string) (*repor
 		return nil, err
 	}
 	return report.Analyze(ds, report.AnalyzeOptions{})
-}
-
-// readRepoFile reads a file named relative to the repository root.
-func readRepoFile(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot, filepath.FromSlash(name)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // goldenInputs lists the recorded results and the hostile inputs that still
@@ -60,7 +42,8 @@ func goldenInputs(t *testing.T) []string {
 // recordedInputs lists the recorded result sets under testdata/results.
 func recordedInputs(t *testing.T) []string {
 	t.Helper()
-	recorded, err := filepath.Glob(filepath.Join(repoRoot, "testdata", "results", "*.txt"))
+	root := golden.RepoRoot(t)
+	recorded, err := filepath.Glob(filepath.Join(root, "testdata", "results", "*.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +52,7 @@ func recordedInputs(t *testing.T) []string {
 	}
 	var names []string
 	for _, p := range recorded {
-		rel, err := filepath.Rel(repoRoot, p)
+		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,26 +83,9 @@ func TestGolden(t *testing.T) {
 			if err := json.Indent(&indented, js.Bytes(), "", "  "); err != nil {
 				t.Fatalf("report.json is not valid JSON: %v", err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", base+".json"), indented.Bytes())
-			checkGolden(t, filepath.Join("testdata", "golden", base+".md"), md.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", base+".json"), indented.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", base+".md"), md.Bytes())
 		})
-	}
-}
-
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
 	}
 }
 

@@ -43,6 +43,11 @@ func Execute(t *template.Template, data any) (template.HTML, error) {
 	return template.HTML(b.String()), nil
 }
 
+// Escape escapes s as HTML text or as a quoted attribute value. A section
+// that writes its HTML by hand, rather than with [Execute], passes every
+// string through it.
+func Escape(s string) string { return template.HTMLEscapeString(s) }
+
 // ChartDiv returns the element a chart is drawn in.
 func ChartDiv(c Chart) template.HTML {
 	return template.HTML(`<div class="chart" id="` + template.HTMLEscapeString(c.ID) + `"></div>`)

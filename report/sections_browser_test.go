@@ -7,7 +7,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/history"
+	"concbench/report/internal/golden"
 	"concbench/report/results"
+	"concbench/report/versions"
+)
+
+// The recorded runs of one machine at three times, and the recorded
+// comparison of two toolchains.
+var (
+	historyFiles = []string{
+		"testdata/results/factorize-base-2cpu.txt",
+		"testdata/results/factorize-2cpu.txt",
+		"testdata/results/factorize-toolchains-2cpu.txt",
+	}
+	toolchainsFile = "testdata/results/factorize-toolchains-2cpu.txt"
 )
 
 // TestBrowserVersionsHistory loads a page with the Go versions and history
@@ -15,15 +29,15 @@ import (
 // drawn with its expected series, with no script error and no request.
 func TestBrowserVersionsHistory(t *testing.T) {
 	exe := findChromium(t)
-	all, err := results.Read(repoInputs(t, historyFiles...), results.ReadOptions{})
+	all, err := results.Read(golden.Inputs(t, historyFiles...), results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, toolchainsFile), report.VersionsAnalyzer{}, report.HistoryAnalyzer{Runs: all})
+	rep, err := golden.Analyze(t, golden.Inputs(t, toolchainsFile), versions.Analyzer{}, history.Analyzer{Runs: all})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sections := []report.Section{report.HistorySection{}, report.VersionsSection{}, report.CasesSection{}, report.WarningsSection{}}
+	sections := []report.Section{history.Section{}, versions.Section{}, report.CasesSection{}, report.WarningsSection{}}
 	var want []chartSeries
 	for _, s := range sections[:2] {
 		frag, err := s.HTML(rep)

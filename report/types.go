@@ -115,6 +115,11 @@ type Point struct {
 	SelfEfficiency *float64 `json:"selfEfficiency,omitempty"`
 }
 
+// Estimate returns the point's median, interval and number of measurements.
+func (p *Point) Estimate() Estimate {
+	return Estimate{Median: p.Median, Lo: p.Lo, Hi: p.Hi, N: p.N}
+}
+
 // A Ratio is a speedup: how many times better a sample is than a reference,
 // oriented so that values above 1 are improvements whatever the unit.
 type Ratio struct {

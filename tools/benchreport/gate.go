@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"concbench/report"
+	"concbench/report/gate"
 	"concbench/report/results"
 )
 
@@ -83,7 +83,7 @@ func (e regressionError) Error() string {
 // runCheck runs the regression gate of the new files against the baseline
 // file and prints its outcome on stdout: one FAIL line per offender, then a
 // summary.
-func runCheck(baseline string, news []string, filter string, opts report.CheckOptions, stdout io.Writer) error {
+func runCheck(baseline string, news []string, filter string, opts gate.Options, stdout io.Writer) error {
 	baseIn, err := readInputs([]string{baseline})
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func runCheck(baseline string, news []string, filter string, opts report.CheckOp
 	if err != nil {
 		return fmt.Errorf("new results: %w", err)
 	}
-	res, err := report.Check(base, cur, opts)
+	res, err := gate.Check(base, cur, opts)
 	if err != nil {
 		return fmt.Errorf("checking: %w", err)
 	}

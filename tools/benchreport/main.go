@@ -52,7 +52,10 @@ import (
 	"sync"
 
 	"concbench/report"
+	"concbench/report/gate"
+	"concbench/report/history"
 	"concbench/report/results"
+	"concbench/report/versions"
 )
 
 func main() {
@@ -103,9 +106,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	filter := fs.String("filter", "", "keep only the results matching `expr` (benchstat filter syntax)")
 	title := fs.String("title", "", "the report's `title` (default \"concbench report\")")
 	baseTC := fs.String("base", "", "the baseline `toolchain` of the Go versions section (default the first in the files)")
-	history := fs.String("history", "", "report the history of the results files kept in `dir`")
+	historyDir := fs.String("history", "", "report the history of the results files kept in `dir`")
 	check := fs.String("check", "", "regression gate: compare the files with the `baseline` results file")
-	maxSlowdown := fraction(report.DefaultMaxSlowdown)
+	maxSlowdown := fraction(gate.DefaultMaxSlowdown)
 	fs.Var(&maxSlowdown, "max-slowdown", "-check: the largest tolerated significant slowdown, as `fraction` (5% or 0.05)")
 	var minEfficiency fraction
 	fs.Var(&minEfficiency, "min-efficiency", "-check: the floor of each model's parallel efficiency at the largest core count, as `fraction` (0: off)")
@@ -124,7 +127,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: %v", errFlagParse, err)
 	}
 	if *check != "" {
-		if *history != "" {
+		if *historyDir != "" {
 			return usageError{"-check and -history do not go together"}
 		}
 		if fs.NArg() == 0 {
@@ -137,7 +140,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if minEfficiency > 1 {
 			return usageError{fmt.Sprintf("-min-efficiency %s is above 100%%", minEfficiency.String())}
 		}
-		return runCheck(*check, fs.Args(), *filter, report.CheckOptions{
+		return runCheck(*check, fs.Args(), *filter, gate.Options{
 			MaxSlowdown:   float64(maxSlowdown),
 			MinEfficiency: float64(minEfficiency),
 			Alpha:         *alpha,
@@ -145,9 +148,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	names := fs.Args()
 	readOpts := results.ReadOptions{Filter: *filter}
-	analyzers := []report.Analyzer{report.VersionsAnalyzer{Base: *baseTC}}
-	sections := []report.Section{report.VersionsSection{}, report.CasesSection{}, report.WarningsSection{}}
-	if *history != "" {
+	analyzers := []report.Analyzer{versions.Analyzer{Base: *baseTC}}
+	sections := []report.Section{versions.Section{}, report.CasesSection{}, report.WarningsSection{}}
+	if *historyDir != "" {
 		if fs.NArg() > 0 {
 			return usageError{"-history reads its folder: give no results files"}
 		}
@@ -157,17 +160,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 			*out = filepath.Join("out", "history.html")
 		}
 	}
-	if len(names) == 0 && *history == "" {
+	if len(names) == 0 && *historyDir == "" {
 		fs.Usage()
 		return usageError{"no results files given"}
 	}
 	if filepath.Ext(*out) != ".html" {
 		return usageError{fmt.Sprintf("-o %s: the output file name must end in .html", *out)}
 	}
-	if *history != "" {
+	if *historyDir != "" {
 		// The history draws every run; the rest of the page is the
 		// latest run's report.
-		all, err := historyFiles(*history)
+		all, err := historyFiles(*historyDir)
 		if err != nil {
 			return err
 		}
@@ -179,9 +182,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		names = []string{report.LatestInput(runs)}
-		analyzers = append(analyzers, report.HistoryAnalyzer{Runs: runs})
-		sections = append([]report.Section{report.HistorySection{}}, sections...)
+		names = []string{history.Latest(runs)}
+		analyzers = append(analyzers, history.Analyzer{Runs: runs})
+		sections = append([]report.Section{history.Section{}}, sections...)
 	}
 
 	inputs, err := readInputs(names)
@@ -199,7 +202,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	for _, w := range rep.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
-	if v := report.VersionsOf(rep); v != nil && v.Note != "" {
+	if v := versions.From(rep); v != nil && v.Note != "" {
 		fmt.Fprintln(stderr, "note:", v.Note)
 	}
 

@@ -1,4 +1,4 @@
-package report_test
+package versions_test
 
 import (
 	"bytes"
@@ -12,30 +12,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/internal/golden"
 	"concbench/report/results"
+	"concbench/report/versions"
 )
 
 // toolchainsFile is the recorded comparison of two toolchains.
 const toolchainsFile = "testdata/results/factorize-toolchains-2cpu.txt"
-
-// analyzeWith reads inputs and analyses them with the given analysers.
-func analyzeWith(t *testing.T, ropts results.ReadOptions, inputs []results.Input, analyzers ...report.Analyzer) (*report.Report, error) {
-	t.Helper()
-	ds, err := results.Read(inputs, ropts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return report.Analyze(ds, report.AnalyzeOptions{Analyzers: analyzers})
-}
-
-func repoInputs(t *testing.T, names ...string) []results.Input {
-	t.Helper()
-	var in []results.Input
-	for _, n := range names {
-		in = append(in, results.Input{Name: n, R: bytes.NewReader(readRepoFile(t, n))})
-	}
-	return in
-}
 
 // TestVersionsGolden checks the Go versions data (as in report.json) and
 // its Markdown against golden files, with the default baseline and with
@@ -46,20 +29,20 @@ func TestVersionsGolden(t *testing.T) {
 		{"versions-factorize-base-go1.27.3", "go1.27.3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, toolchainsFile), report.VersionsAnalyzer{Base: tc.base})
+			rep, err := golden.Analyze(t, golden.Inputs(t, toolchainsFile), versions.Analyzer{Base: tc.base})
 			if err != nil {
 				t.Fatal(err)
 			}
-			js, err := json.MarshalIndent(rep.Extensions[report.VersionsKey], "", "  ")
+			js, err := json.MarshalIndent(rep.Extensions[versions.Key], "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", tc.name+".json"), append(js, '\n'))
+			golden.Check(t, filepath.Join("testdata", "golden", tc.name+".json"), append(js, '\n'))
 			var md bytes.Buffer
-			if err := (report.VersionsSection{}).Markdown(&md, rep); err != nil {
+			if err := (versions.Section{}).Markdown(&md, rep); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", tc.name+".md"), md.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", tc.name+".md"), md.Bytes())
 		})
 	}
 }
@@ -68,11 +51,11 @@ func TestVersionsGolden(t *testing.T) {
 // file: what is compared, against what, and that the geometric mean is
 // the geometric mean of the listed ratios.
 func TestVersionsSummary(t *testing.T) {
-	rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, toolchainsFile), report.VersionsAnalyzer{})
+	rep, err := golden.Analyze(t, golden.Inputs(t, toolchainsFile), versions.Analyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := report.VersionsOf(rep)
+	v := versions.From(rep)
 	type caseShape struct {
 		Name, Unit string
 		Changes    []string
@@ -124,13 +107,13 @@ func TestVersionsSummary(t *testing.T) {
 // another machine: each machine's toolchains are compared on that machine
 // only, with the same numbers.
 func TestVersionsMachines(t *testing.T) {
-	data := readRepoFile(t, toolchainsFile)
+	data := golden.RepoFile(t, toolchainsFile)
 	other := bytes.Replace(data, []byte("machine: vm\n"), []byte("machine: other\n"), 1)
-	rep, err := analyzeWith(t, results.ReadOptions{}, []results.Input{{Name: "vm.txt", R: bytes.NewReader(data)}, {Name: "other.txt", R: bytes.NewReader(other)}}, report.VersionsAnalyzer{})
+	rep, err := golden.Analyze(t, []results.Input{{Name: "vm.txt", R: bytes.NewReader(data)}, {Name: "other.txt", R: bytes.NewReader(other)}}, versions.Analyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := report.VersionsOf(rep)
+	v := versions.From(rep)
 	var machines []string
 	for _, m := range v.Machines {
 		machines = append(machines, m.ID+" "+m.Env.Get("machine")+" "+strings.Join(m.Toolchains, ","))
@@ -138,8 +121,8 @@ func TestVersionsMachines(t *testing.T) {
 	if diff := cmp.Diff([]string{"v1 vm go1.26.8,go1.27.3", "v2 other go1.26.8,go1.27.3"}, machines); diff != "" {
 		t.Fatalf("machines (-want +got):\n%s", diff)
 	}
-	strip := func(cs []report.VersionsCase) []report.VersionsCase {
-		out := make([]report.VersionsCase, len(cs))
+	strip := func(cs []versions.Case) []versions.Case {
+		out := make([]versions.Case, len(cs))
 		for i, c := range cs {
 			c.ID = ""
 			out[i] = c
@@ -150,7 +133,7 @@ func TestVersionsMachines(t *testing.T) {
 		t.Errorf("the two machines' comparisons differ (-vm +other):\n%s", diff)
 	}
 	var html bytes.Buffer
-	if err := report.WriteHTML(&html, rep, report.PageOptions{Sections: []report.Section{report.VersionsSection{}}}); err != nil {
+	if err := report.WriteHTML(&html, rep, report.PageOptions{Sections: []report.Section{versions.Section{}}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`id="v1-c1-toolchains"`, `id="v2-c2-toolchains"`, `<h3 id="v2">Machine: machine=other`} {
@@ -163,34 +146,34 @@ func TestVersionsMachines(t *testing.T) {
 // TestVersionsOneToolchain checks that results of one toolchain give no
 // section but a note saying why, and that an unknown -base fails.
 func TestVersionsOneToolchain(t *testing.T) {
-	in := func() []results.Input { return repoInputs(t, "testdata/results/factorize-2cpu.txt") }
-	rep, err := analyzeWith(t, results.ReadOptions{}, in(), report.VersionsAnalyzer{})
+	in := func() []results.Input { return golden.Inputs(t, "testdata/results/factorize-2cpu.txt") }
+	rep, err := golden.Analyze(t, in(), versions.Analyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := report.VersionsOf(rep)
+	v := versions.From(rep)
 	if want := "the results hold one toolchain (go1.26.8): no Go versions comparison; record several with benchrun -toolchains A,B (make compare)"; v.Note != want {
 		t.Errorf("note = %q, want %q", v.Note, want)
 	}
-	frag, err := (report.VersionsSection{}).HTML(rep)
+	frag, err := (versions.Section{}).HTML(rep)
 	if err != nil || frag.HTML != "" || len(frag.Charts) != 0 {
 		t.Errorf("HTML = %q, %d charts, %v; want nothing", frag.HTML, len(frag.Charts), err)
 	}
 	var md, html bytes.Buffer
-	if err := report.WriteMarkdown(&md, rep, report.PageOptions{Sections: []report.Section{report.VersionsSection{}, report.CasesSection{}}}); err != nil {
+	if err := report.WriteMarkdown(&md, rep, report.PageOptions{Sections: []report.Section{versions.Section{}, report.CasesSection{}}}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(md.String(), "Go versions") {
 		t.Error("Markdown has a Go versions section for one toolchain")
 	}
-	if err := report.WriteHTML(&html, rep, report.PageOptions{Sections: []report.Section{report.VersionsSection{}, report.CasesSection{}}}); err != nil {
+	if err := report.WriteHTML(&html, rep, report.PageOptions{Sections: []report.Section{versions.Section{}, report.CasesSection{}}}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(html.String(), `<section id="versions">`) {
 		t.Error("page has a Go versions section for one toolchain")
 	}
 
-	_, err = analyzeWith(t, results.ReadOptions{}, in(), report.VersionsAnalyzer{Base: "go1.99"})
+	_, err = golden.Analyze(t, in(), versions.Analyzer{Base: "go1.99"})
 	if want := `analysis versions: base toolchain "go1.99" is not in the results (toolchains: go1.26.8)`; err == nil || err.Error() != want {
 		t.Errorf("unknown base: error = %v, want %q", err, want)
 	}
@@ -221,11 +204,11 @@ func TestVersionsChange(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := []results.Input{{Name: "a.txt", R: strings.NewReader(sample("goA", 1))}, {Name: "b.txt", R: strings.NewReader(sample("goB", tc.scale))}}
-			rep, err := analyzeWith(t, results.ReadOptions{}, in, report.VersionsAnalyzer{})
+			rep, err := golden.Analyze(t, in, versions.Analyzer{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			b := report.VersionsOf(rep).Machines[0].Cases[0].Changes[0].Benchmarks[0]
+			b := versions.From(rep).Machines[0].Cases[0].Changes[0].Benchmarks[0]
 			if !near(b.Ratio, tc.wantRatio) || b.Significant != tc.wantSignificant {
 				t.Errorf("ratio %v significant %v, want %v %v", b.Ratio, b.Significant, tc.wantRatio, tc.wantSignificant)
 			}
@@ -233,7 +216,7 @@ func TestVersionsChange(t *testing.T) {
 				t.Errorf("interval [%v, %v] does not hold the ratio %v", b.Lo, b.Hi, b.Ratio)
 			}
 			var md bytes.Buffer
-			if err := (report.VersionsSection{}).Markdown(&md, rep); err != nil {
+			if err := (versions.Section{}).Markdown(&md, rep); err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(md.String(), tc.wantMD+"\n") {
@@ -254,12 +237,12 @@ func TestVersionsEscapes(t *testing.T) {
 		fmt.Fprintf(&a, "BenchmarkX/model=serial\t10\t%d ns/op\nBenchmarkX/model=serial-2\t10\t%d ns/op\n", 100+i, 100+i)
 		fmt.Fprintf(&b, "BenchmarkX/model=serial\t10\t%d ns/op\nBenchmarkX/model=serial-2\t10\t%d ns/op\n", 90+i, 95+i)
 	}
-	rep, err := analyzeWith(t, results.ReadOptions{}, []results.Input{{Name: "a", R: strings.NewReader(a.String())}, {Name: "b", R: strings.NewReader(b.String())}}, report.VersionsAnalyzer{})
+	rep, err := golden.Analyze(t, []results.Input{{Name: "a", R: strings.NewReader(a.String())}, {Name: "b", R: strings.NewReader(b.String())}}, versions.Analyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var html, md bytes.Buffer
-	page := report.PageOptions{Sections: []report.Section{report.VersionsSection{}}}
+	page := report.PageOptions{Sections: []report.Section{versions.Section{}}}
 	if err := report.WriteHTML(&html, rep, page); err != nil {
 		t.Fatal(err)
 	}

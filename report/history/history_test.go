@@ -1,4 +1,4 @@
-package report_test
+package history_test
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/history"
+	"concbench/report/internal/golden"
 	"concbench/report/results"
 )
 
@@ -21,9 +23,12 @@ var historyFiles = []string{
 	"testdata/results/factorize-toolchains-2cpu.txt",
 }
 
+// toolchainsFile is the recorded comparison of two toolchains.
+const toolchainsFile = "testdata/results/factorize-toolchains-2cpu.txt"
+
 func historyReport(t *testing.T) *report.Report {
 	t.Helper()
-	rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, historyFiles...), report.HistoryAnalyzer{})
+	rep, err := golden.Analyze(t, golden.Inputs(t, historyFiles...), history.Analyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +38,7 @@ func historyReport(t *testing.T) *report.Report {
 // TestHistory checks the runs' order and labels, the lines and which runs
 // each benchmark's line has a point in.
 func TestHistory(t *testing.T) {
-	h := report.HistoryOf(historyReport(t))
+	h := history.From(historyReport(t))
 	var runs []string
 	for _, r := range h.Runs {
 		runs = append(runs, fmt.Sprintf("%d %s %s", r.Index, r.Label, r.File))
@@ -85,7 +90,7 @@ func TestHistory(t *testing.T) {
 // historyDate is the minute the baseline file was recorded at.
 func historyDate(t *testing.T) string {
 	t.Helper()
-	for _, line := range strings.Split(string(readRepoFile(t, historyFiles[0])), "\n") {
+	for _, line := range strings.Split(string(golden.RepoFile(t, historyFiles[0])), "\n") {
 		if d, ok := strings.CutPrefix(line, "date: "); ok {
 			return strings.Replace(d[:16], "T", " ", 1)
 		}
@@ -111,12 +116,12 @@ func TestHistoryLabels(t *testing.T) {
 		{Name: "b.txt", R: strings.NewReader(file("2026-01-02T10:00:10Z", "aaa"))},
 		{Name: "d.txt", R: strings.NewReader(file("2026-01-01T09:00:00Z", "ccc"))},
 	}
-	rep, err := analyzeWith(t, results.ReadOptions{}, in, report.HistoryAnalyzer{})
+	rep, err := golden.Analyze(t, in, history.Analyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, r := range report.HistoryOf(rep).Runs {
+	for _, r := range history.From(rep).Runs {
 		got = append(got, r.Label)
 	}
 	want := []string{"2026-01-01 09:00", "2026-01-02 10:00 aaa a.txt", "2026-01-02 10:00 aaa b.txt", "2026-01-02 10:00 bbb"}
@@ -130,7 +135,7 @@ func TestHistoryLabels(t *testing.T) {
 // and line.
 func TestHistoryRender(t *testing.T) {
 	rep := historyReport(t)
-	sections := []report.Section{report.HistorySection{}, report.CasesSection{}, report.WarningsSection{}}
+	sections := []report.Section{history.Section{}, report.CasesSection{}, report.WarningsSection{}}
 	var html, md bytes.Buffer
 	if err := report.WriteHTML(&html, rep, report.PageOptions{Sections: sections}); err != nil {
 		t.Fatal(err)
@@ -156,22 +161,22 @@ func TestHistoryRender(t *testing.T) {
 // it: the core analysis of the latest run, the history of every run, and
 // the warnings about the other runs' files.
 func TestHistoryLatest(t *testing.T) {
-	all, err := results.Read(append(repoInputs(t, historyFiles...), results.Input{Name: "bad.txt", R: strings.NewReader("date: 2020-01-01T00:00:00Z\nBenchmarkX/model=serial 1 x ns/op\nBenchmarkX/model=serial\t1\t5 ns/op\n")}), results.ReadOptions{})
+	all, err := results.Read(append(golden.Inputs(t, historyFiles...), results.Input{Name: "bad.txt", R: strings.NewReader("date: 2020-01-01T00:00:00Z\nBenchmarkX/model=serial 1 x ns/op\nBenchmarkX/model=serial\t1\t5 ns/op\n")}), results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	latest := report.LatestInput(all)
+	latest := history.Latest(all)
 	if latest != historyFiles[0] {
 		t.Fatalf("latest run %s, want %s", latest, historyFiles[0])
 	}
-	rep, err := analyzeWith(t, results.ReadOptions{}, repoInputs(t, latest), report.HistoryAnalyzer{Runs: all})
+	rep, err := golden.Analyze(t, golden.Inputs(t, latest), history.Analyzer{Runs: all})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Inputs) != 1 || len(rep.Runs) != 1 {
 		t.Errorf("core analysis of %d inputs, %d runs; want the latest run alone", len(rep.Inputs), len(rep.Runs))
 	}
-	if h := report.HistoryOf(rep); len(h.Runs) != 4 || h.Runs[0].File != "bad.txt" {
+	if h := history.From(rep); len(h.Runs) != 4 || h.Runs[0].File != "bad.txt" {
 		t.Errorf("history of %d runs, first %v; want 4, bad.txt first", len(h.Runs), h.Runs)
 	}
 	var warnings []string
@@ -189,7 +194,7 @@ func TestHistoryLatest(t *testing.T) {
 // runs on the x axis, and each line's points at their run's index.
 func TestHistoryChart(t *testing.T) {
 	rep := historyReport(t)
-	frag, err := (report.HistorySection{}).HTML(rep)
+	frag, err := (history.Section{}).HTML(rep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,13 +246,13 @@ func TestHistoryChart(t *testing.T) {
 // TestHistoryMachines checks that results of several machines give one
 // line per toolchain and machine, named by both.
 func TestHistoryMachines(t *testing.T) {
-	data := readRepoFile(t, toolchainsFile)
+	data := golden.RepoFile(t, toolchainsFile)
 	other := bytes.Replace(data, []byte("machine: vm\n"), []byte("machine: other\n"), 1)
-	rep, err := analyzeWith(t, results.ReadOptions{}, []results.Input{{Name: "vm.txt", R: bytes.NewReader(data)}, {Name: "other.txt", R: bytes.NewReader(other)}}, report.HistoryAnalyzer{})
+	rep, err := golden.Analyze(t, []results.Input{{Name: "vm.txt", R: bytes.NewReader(data)}, {Name: "other.txt", R: bytes.NewReader(other)}}, history.Analyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := report.HistoryOf(rep)
+	h := history.From(rep)
 	if diff := cmp.Diff([]string{"toolchain", "machine"}, h.LineKeys); diff != "" {
 		t.Errorf("line keys (-want +got):\n%s", diff)
 	}
@@ -274,12 +279,12 @@ func TestHistoryEscapes(t *testing.T) {
 	for i := range 6 {
 		fmt.Fprintf(&b, "BenchmarkX/model=serial\t10\t%d ns/op\n", 100+i)
 	}
-	rep, err := analyzeWith(t, results.ReadOptions{}, []results.Input{{Name: evil + ".txt", R: strings.NewReader(b.String())}}, report.HistoryAnalyzer{})
+	rep, err := golden.Analyze(t, []results.Input{{Name: evil + ".txt", R: strings.NewReader(b.String())}}, history.Analyzer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var html, md bytes.Buffer
-	page := report.PageOptions{Sections: []report.Section{report.HistorySection{}}}
+	page := report.PageOptions{Sections: []report.Section{history.Section{}}}
 	if err := report.WriteHTML(&html, rep, page); err != nil {
 		t.Fatal(err)
 	}

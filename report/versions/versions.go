@@ -1,42 +1,50 @@
-package report
+// Package versions compares Go toolchains on one machine: for every
+// benchmark, the change of its median from the baseline toolchain to each
+// other toolchain, with an interval and a p-value, the geometric mean of
+// the changes per case, each toolchain's speedup curves and the change in
+// parallel efficiency. Its [Analyzer] adds an [Analysis] to the report and
+// its [Section] renders it as the report's "Go versions" section.
+package versions
 
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
 
+	"concbench/report"
 	"concbench/report/results"
 
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchproc"
 )
 
-// VersionsKey is the key of the Go versions comparison in Report.Extensions.
-const VersionsKey = "versions"
+// Key is the key of the Go versions comparison in report.Report.Extensions.
+const Key = "versions"
 
 // toolchainKey is the configuration key that names the Go toolchain.
 const toolchainKey = "toolchain"
 
-// VersionsAnalyzer compares the toolchains of a results set: for every
+// Analyzer compares the toolchains of a results set: for every
 // benchmark, the change from the baseline toolchain to each other toolchain
 // on the same machine, with an interval and a Mann-Whitney U p-value, the
 // geometric mean of the changes per case, each toolchain's speedup curves
 // and the change in parallel efficiency at the largest core count. Its data
-// is a *[Versions]. The zero value takes the first toolchain in file order
+// is a *[Analysis]. The zero value takes the first toolchain in file order
 // as the baseline.
-type VersionsAnalyzer struct {
+type Analyzer struct {
 	// Base names the baseline toolchain; empty means the first toolchain
 	// in the results, in file order.
 	Base string
 }
 
-// Name implements Analyzer.
-func (VersionsAnalyzer) Name() string { return VersionsKey }
+// Name implements report.Analyzer.
+func (Analyzer) Name() string { return Key }
 
-// Versions is the analysed comparison of toolchains.
-type Versions struct {
+// Analysis is the analysed comparison of toolchains.
+type Analysis struct {
 	// Toolchains lists every toolchain in the results, in file order.
 	Toolchains []string `json:"toolchains"`
 	// Base is the baseline toolchain; "" when there is no comparison.
@@ -48,11 +56,11 @@ type Versions struct {
 	// Machines holds one comparison per machine (per combination of the
 	// split-by keys other than toolchain): toolchains are compared only on
 	// the machine that ran them both.
-	Machines []VersionsMachine `json:"machines"`
+	Machines []Machine `json:"machines"`
 }
 
-// A VersionsMachine compares the toolchains that ran on one machine.
-type VersionsMachine struct {
+// A Machine compares the toolchains that ran on one machine.
+type Machine struct {
 	// ID is a stable identifier, "v1", "v2", ... in the order first seen.
 	ID string `json:"id"`
 	// Env lists the split-by keys other than toolchain.
@@ -62,12 +70,12 @@ type VersionsMachine struct {
 	// Note says why this machine has no comparison, when it has none.
 	Note string `json:"note,omitempty"`
 	// Cases lists the benchmarks, sorted as in the rest of the report.
-	Cases []VersionsCase `json:"cases"`
+	Cases []Case `json:"cases"`
 }
 
-// A VersionsCase is one case (a benchmark name and its keys other than
+// A Case is one case (a benchmark name and its keys other than
 // model) compared across toolchains.
-type VersionsCase struct {
+type Case struct {
 	// ID is a stable identifier within the report, such as "v1-c2".
 	ID     string `json:"id"`
 	Name   string `json:"name"`
@@ -76,20 +84,20 @@ type VersionsCase struct {
 	Unit           string `json:"unit"`
 	HigherIsBetter bool   `json:"higherIsBetter"`
 	// Changes holds one entry per toolchain other than the baseline.
-	Changes []ToolchainChange `json:"changes"`
+	Changes []Change `json:"changes"`
 	// Curves holds each toolchain's speedup curves, the baseline first:
 	// the numbers the case's chart is drawn from.
-	Curves []ToolchainCurves `json:"curves"`
+	Curves []Curves `json:"curves"`
 }
 
 // FullName returns the case's name with its parameters.
-func (c *VersionsCase) FullName() string { return c.Name + c.Params }
+func (c *Case) FullName() string { return c.Name + c.Params }
 
-// A ToolchainChange compares one toolchain with the baseline on one case.
-type ToolchainChange struct {
+// A Change compares one toolchain with the baseline on one case.
+type Change struct {
 	Toolchain string `json:"toolchain"`
 	// Benchmarks lists each model and core count that both toolchains ran.
-	Benchmarks []BenchmarkChange `json:"benchmarks"`
+	Benchmarks []Benchmark `json:"benchmarks"`
 	// Geomean is the geometric mean of the benchmarks' ratios; nil when
 	// none has one.
 	Geomean *float64 `json:"geomean"`
@@ -98,13 +106,13 @@ type ToolchainChange struct {
 	Efficiency []EfficiencyChange `json:"efficiency"`
 }
 
-// A BenchmarkChange is one benchmark (model and core count) under the
+// A Benchmark is one benchmark (model and core count) under the
 // baseline toolchain and another.
-type BenchmarkChange struct {
-	Model string   `json:"model"`
-	Procs int      `json:"procs"`
-	Base  Estimate `json:"base"`
-	New   Estimate `json:"new"`
+type Benchmark struct {
+	Model string          `json:"model"`
+	Procs int             `json:"procs"`
+	Base  report.Estimate `json:"base"`
+	New   report.Estimate `json:"new"`
 	// Ratio is the new median over the baseline median, in the unit: above
 	// 1 means more time per operation (or more items per second).
 	Ratio float64 `json:"ratio"`
@@ -120,18 +128,8 @@ type BenchmarkChange struct {
 }
 
 // Improved reports whether the change is for the better in its unit.
-func (b BenchmarkChange) Improved(higherIsBetter bool) bool {
+func (b Benchmark) Improved(higherIsBetter bool) bool {
 	return (b.Ratio > 1) == higherIsBetter && b.Ratio != 1
-}
-
-// An Estimate is the median of a sample with its interval.
-type Estimate struct {
-	Median float64 `json:"median"`
-	// Lo and Hi bound the median at the report's confidence level; nil
-	// when there are too few measurements for an interval.
-	Lo *float64 `json:"lo"`
-	Hi *float64 `json:"hi"`
-	N  int      `json:"n"`
 }
 
 // An EfficiencyChange is one model's parallel efficiency (speedup divided
@@ -150,8 +148,8 @@ type EfficiencyChange struct {
 	Change float64 `json:"change"`
 }
 
-// ToolchainCurves are one toolchain's speedup curves on one case.
-type ToolchainCurves struct {
+// Curves are one toolchain's speedup curves on one case.
+type Curves struct {
 	Toolchain string `json:"toolchain"`
 	// Reference is "serial@1" (the baseline model at one core) or "own@1".
 	Reference string        `json:"reference"`
@@ -197,11 +195,11 @@ type versionsMachineData struct {
 	seen       map[benchproc.Key]bool
 }
 
-// Analyze implements Analyzer. It fails when Base names a toolchain that is
-// not in the results; fewer than two toolchains give a Versions with a Note
+// Analyze implements report.Analyzer. It fails when Base names a toolchain that is
+// not in the results; fewer than two toolchains give a Analysis with a Note
 // and no machines.
-func (a VersionsAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error) {
-	v := &Versions{Alpha: benchmath.DefaultThresholds.CompareAlpha, Machines: []VersionsMachine{}}
+func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) {
+	v := &Analysis{Alpha: benchmath.DefaultThresholds.CompareAlpha, Machines: []Machine{}}
 	for _, c := range rep.Config {
 		if c.Key == toolchainKey {
 			v.Toolchains = append(v.Toolchains, c.Values...)
@@ -289,7 +287,7 @@ func (a VersionsAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error)
 
 	for mi, mk := range machineOrder {
 		md := machines[mk]
-		vm := VersionsMachine{ID: fmt.Sprintf("v%d", mi+1), Env: md.env, Cases: []VersionsCase{}}
+		vm := Machine{ID: fmt.Sprintf("v%d", mi+1), Env: md.env, Cases: []Case{}}
 		if vm.Env == nil {
 			vm.Env = results.Env{}
 		}
@@ -325,10 +323,10 @@ func (a VersionsAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error)
 
 // compareCase compares one case of one machine across toolchains; the
 // first toolchain is the baseline.
-func compareCase(ds *results.Dataset, rep *Report, samples map[versionsSampleKey][]float64, keys []versionsSampleKey, runs map[[2]string]runCases, mk string, toolchains []string, ck benchproc.Key) VersionsCase {
-	vc := VersionsCase{
-		Changes: []ToolchainChange{},
-		Curves:  []ToolchainCurves{},
+func compareCase(ds *results.Dataset, rep *report.Report, samples map[versionsSampleKey][]float64, keys []versionsSampleKey, runs map[[2]string]runCases, mk string, toolchains []string, ck benchproc.Key) Case {
+	vc := Case{
+		Changes: []Change{},
+		Curves:  []Curves{},
 	}
 	vc.Name, vc.Params = ds.CaseName(ck)
 	// The unit compared: time per operation, else the first unit that is
@@ -343,8 +341,8 @@ func compareCase(ds *results.Dataset, rep *Report, samples map[versionsSampleKey
 		units[k.unit] = true
 		benches[mp{k.model, k.procs}] = true
 	}
-	for _, u := range sortedKeys(units, compareUnits) {
-		if !isAllocUnit(u) {
+	for _, u := range slices.SortedFunc(maps.Keys(units), report.CompareUnits) {
+		if !report.IsAllocUnit(u) {
 			vc.Unit = u
 			break
 		}
@@ -352,16 +350,16 @@ func compareCase(ds *results.Dataset, rep *Report, samples map[versionsSampleKey
 	if vc.Unit == "" {
 		return vc
 	}
-	vc.HigherIsBetter = higherIsBetter(ds, vc.Unit)
-	order := sortedKeys(benches, func(a, b mp) int {
-		if c := compareModels(a.model, b.model, rep.Baseline); c != 0 {
+	vc.HigherIsBetter = report.HigherIsBetter(ds.Units, vc.Unit)
+	order := slices.SortedFunc(maps.Keys(benches), func(a, b mp) int {
+		if c := report.CompareModels(a.model, b.model, rep.Baseline); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.procs, b.procs)
 	})
 	base := toolchains[0]
 	for _, tc := range toolchains[1:] {
-		ch := ToolchainChange{Toolchain: tc, Benchmarks: []BenchmarkChange{}, Efficiency: []EfficiencyChange{}}
+		ch := Change{Toolchain: tc, Benchmarks: []Benchmark{}, Efficiency: []EfficiencyChange{}}
 		logSum, n := 0.0, 0
 		for _, b := range order {
 			bs := samples[versionsSampleKey{mk, base, ck, b.model, b.procs, vc.Unit}]
@@ -378,7 +376,7 @@ func compareCase(ds *results.Dataset, rep *Report, samples map[versionsSampleKey
 			ch.Benchmarks = append(ch.Benchmarks, bc)
 		}
 		if n > 0 {
-			ch.Geomean = ptr(math.Exp(logSum / float64(n)))
+			ch.Geomean = new(math.Exp(logSum / float64(n)))
 		}
 		ch.Efficiency = efficiencyChanges(runs[[2]string{mk, base}], runs[[2]string{mk, tc}], vc)
 		vc.Changes = append(vc.Changes, ch)
@@ -392,15 +390,15 @@ func compareCase(ds *results.Dataset, rep *Report, samples map[versionsSampleKey
 }
 
 // compareSamples summarises two samples and compares them.
-func compareSamples(base, cur []float64, confidence float64) BenchmarkChange {
+func compareSamples(base, cur []float64, confidence float64) Benchmark {
 	bs := benchmath.NewSample(base, &benchmath.DefaultThresholds)
 	ns := benchmath.NewSample(cur, &benchmath.DefaultThresholds)
-	bc := BenchmarkChange{Base: estimate(bs, confidence), New: estimate(ns, confidence)}
+	bc := Benchmark{Base: report.EstimateOf(bs, confidence), New: report.EstimateOf(ns, confidence)}
 	if bc.Base.Median != 0 {
 		bc.Ratio = bc.New.Median / bc.Base.Median
 	}
 	if bc.Base.Lo != nil && bc.New.Lo != nil && *bc.Base.Lo > 0 && *bc.New.Lo > 0 {
-		bc.Lo, bc.Hi = ptr(*bc.New.Lo / *bc.Base.Hi), ptr(*bc.New.Hi / *bc.Base.Lo)
+		bc.Lo, bc.Hi = new(*bc.New.Lo / *bc.Base.Hi), new(*bc.New.Hi / *bc.Base.Lo)
 	}
 	c := benchmath.AssumeNothing.Compare(bs, ns)
 	bc.P = c.P
@@ -408,23 +406,12 @@ func compareSamples(base, cur []float64, confidence float64) BenchmarkChange {
 	return bc
 }
 
-// estimate summarises a sample with benchmath's distribution-free median
-// interval.
-func estimate(s *benchmath.Sample, confidence float64) Estimate {
-	sum := benchmath.AssumeNothing.Summary(s, confidence)
-	e := Estimate{Median: sum.Center, N: len(s.Values)}
-	if finite(sum.Lo) && finite(sum.Hi) {
-		e.Lo, e.Hi = ptr(sum.Lo), ptr(sum.Hi)
-	}
-	return e
-}
-
 // runCases indexes the cases of one run by their full name.
-type runCases map[string]*Case
+type runCases map[string]*report.Case
 
 // curvesOf returns one toolchain's speedup curves of a case.
-func curvesOf(tc string, c *Case, unit string) ToolchainCurves {
-	tcv := ToolchainCurves{Toolchain: tc, Reference: reference(c), Models: []CurveSeries{}}
+func curvesOf(tc string, c *report.Case, unit string) Curves {
+	tcv := Curves{Toolchain: tc, Reference: reference(c), Models: []CurveSeries{}}
 	t := c.Unit(unit)
 	if t == nil {
 		return tcv
@@ -449,7 +436,7 @@ func curvesOf(tc string, c *Case, unit string) ToolchainCurves {
 }
 
 // reference names what a case's speedups are measured against.
-func reference(c *Case) string {
+func reference(c *report.Case) string {
 	if c.HasBaseline {
 		return "serial@1"
 	}
@@ -460,7 +447,7 @@ func reference(c *Case) string {
 // largest core count both toolchains ran it at, preferring core counts that
 // are not oversubscribed, since efficiency past the CPU count measures the
 // machine rather than the code.
-func efficiencyChanges(baseRun, newRun runCases, vc VersionsCase) []EfficiencyChange {
+func efficiencyChanges(baseRun, newRun runCases, vc Case) []EfficiencyChange {
 	out := []EfficiencyChange{}
 	bc, nc := baseRun[vc.FullName()], newRun[vc.FullName()]
 	if bc == nil || nc == nil {
@@ -476,14 +463,14 @@ func efficiencyChanges(baseRun, newRun runCases, vc VersionsCase) []EfficiencyCh
 	if !useBaseline {
 		ref = "own@1"
 	}
-	eff := func(p *Point) *float64 {
+	eff := func(p *report.Point) *float64 {
 		if useBaseline {
 			return p.Efficiency
 		}
 		return p.SelfEfficiency
 	}
 	for _, bm := range bt.Models {
-		var nm *ModelSeries
+		var nm *report.ModelSeries
 		for i := range nt.Models {
 			if nt.Models[i].Model == bm.Model {
 				nm = &nt.Models[i]
@@ -519,17 +506,6 @@ func efficiencyChanges(baseRun, newRun runCases, vc VersionsCase) []EfficiencyCh
 	return out
 }
 
-// compareModels orders the baseline model first, then by name.
-func compareModels(a, b, baseline string) int {
-	if (a == baseline) != (b == baseline) {
-		if a == baseline {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a, b)
-}
-
 func listOrNone(s []string) string {
 	if len(s) == 0 {
 		return "none"
@@ -537,8 +513,10 @@ func listOrNone(s []string) string {
 	return strings.Join(s, ", ")
 }
 
-// VersionsOf returns the Go versions comparison stored in a report, or nil.
-func VersionsOf(rep *Report) *Versions {
-	v, _ := rep.Extensions[VersionsKey].(*Versions)
+// From returns the Go versions comparison stored in a report, or nil.
+func From(rep *report.Report) *Analysis {
+	v, _ := rep.Extensions[Key].(*Analysis)
 	return v
 }
+
+func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }

@@ -1,4 +1,8 @@
-package report
+// Package gate is the regression gate for CI: [Check] compares new results
+// with a baseline benchmark by benchmark and names every benchmark that got
+// significantly slower by more than a tolerated fraction, and every model
+// whose parallel efficiency fell below a floor.
+package gate
 
 import (
 	"cmp"
@@ -6,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"concbench/report"
 	"concbench/report/results"
 
 	"golang.org/x/perf/benchmath"
@@ -16,9 +21,9 @@ import (
 // more than 5% and the growth is significant.
 const DefaultMaxSlowdown = 0.05
 
-// CheckOptions configures [Check]. The zero value flags every significant
+// Options configures [Check]. The zero value flags every significant
 // slowdown, however small, at alpha 0.05, and checks no efficiency.
-type CheckOptions struct {
+type Options struct {
 	// MaxSlowdown is the largest tolerated growth of the median time per
 	// operation, as a fraction (0.05 is 5%); a benchmark fails only when it
 	// grew by more and the growth is significant. The command's default
@@ -35,11 +40,11 @@ type CheckOptions struct {
 	Alpha float64
 	// Analyze configures the analysis of the new results for the
 	// efficiency check (its baseline model and confidence level).
-	Analyze AnalyzeOptions
+	Analyze report.AnalyzeOptions
 }
 
-// A CheckResult is the outcome of the regression gate.
-type CheckResult struct {
+// A Result is the outcome of the regression gate.
+type Result struct {
 	// Compared counts the benchmarks found in both result sets.
 	Compared int `json:"compared"`
 	// Slower and Faster count the significant changes of any size.
@@ -55,7 +60,7 @@ type CheckResult struct {
 }
 
 // Failed reports whether any benchmark failed the gate.
-func (r *CheckResult) Failed() bool { return len(r.Offenders) > 0 }
+func (r *Result) Failed() bool { return len(r.Offenders) > 0 }
 
 // An Offender is one benchmark that failed the gate.
 type Offender struct {
@@ -96,7 +101,7 @@ type checkRun struct {
 // that a new toolchain or a new machine can be checked against an old
 // baseline. Check fails when a new run has no baseline run to compare
 // with, or when no benchmark is found on both sides.
-func Check(base, cur *results.Dataset, opts CheckOptions) (*CheckResult, error) {
+func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 	if opts.MaxSlowdown < 0 {
 		return nil, fmt.Errorf("max slowdown %v is negative", opts.MaxSlowdown)
 	}
@@ -131,7 +136,7 @@ func Check(base, cur *results.Dataset, opts CheckOptions) (*CheckResult, error) 
 		}
 		pairs = append(pairs, pair{match, c})
 	}
-	res := &CheckResult{Offenders: []Offender{}}
+	res := &Result{Offenders: []Offender{}}
 	for _, p := range pairs {
 		prefix := ""
 		if len(pairs) > 1 {
@@ -165,7 +170,7 @@ func Check(base, cur *results.Dataset, opts CheckOptions) (*CheckResult, error) 
 					Kind:      "slowdown",
 					Benchmark: prefix + k.name,
 					Msg: fmt.Sprintf("%s %s slower (%s → %s, p=%.3f n=%d+%d; tolerated %s)",
-						k.unit, formatPercent(ratio), formatValue(bm, k.unit), formatValue(nm, k.unit), c.P, len(bv), len(p.cur.samples[k]), strings.TrimPrefix(formatPercent(1+opts.MaxSlowdown), "+")),
+						k.unit, report.FormatPercent(ratio), report.FormatValue(bm, k.unit), report.FormatValue(nm, k.unit), c.P, len(bv), len(p.cur.samples[k]), strings.TrimPrefix(report.FormatPercent(1+opts.MaxSlowdown), "+")),
 				})
 			}
 		}
@@ -189,8 +194,8 @@ func Check(base, cur *results.Dataset, opts CheckOptions) (*CheckResult, error) 
 
 // checkEfficiency adds an offender for every model whose efficiency at the
 // largest core count that is not oversubscribed is below the floor.
-func checkEfficiency(cur *results.Dataset, opts CheckOptions, res *CheckResult) error {
-	rep, err := Analyze(cur, opts.Analyze)
+func checkEfficiency(cur *results.Dataset, opts Options, res *Result) error {
+	rep, err := report.Analyze(cur, opts.Analyze)
 	if err != nil {
 		return fmt.Errorf("analysing the new results: %w", err)
 	}
@@ -201,7 +206,7 @@ func checkEfficiency(cur *results.Dataset, opts CheckOptions, res *CheckResult) 
 		}
 		for ci := range run.Cases {
 			c := &run.Cases[ci]
-			t := primaryUnit(c)
+			t := report.PrimaryTable(c)
 			if t == nil {
 				continue
 			}
@@ -209,7 +214,7 @@ func checkEfficiency(cur *results.Dataset, opts CheckOptions, res *CheckResult) 
 				if m.Model == rep.Baseline {
 					continue
 				}
-				var best *Point
+				var best *report.Point
 				for i := range m.Points {
 					p := &m.Points[i]
 					e := p.Efficiency
@@ -234,8 +239,8 @@ func checkEfficiency(cur *results.Dataset, opts CheckOptions, res *CheckResult) 
 				if *e < opts.MinEfficiency {
 					res.Offenders = append(res.Offenders, Offender{
 						Kind:      "efficiency",
-						Benchmark: prefix + c.Name + modelPart(m.Model) + c.Params + procsSuffix(best.Procs),
-						Msg:       fmt.Sprintf("parallel efficiency %s at %d cores (speedup vs %s) is below the floor %s", formatFraction(e), best.Procs, ref, formatFraction(&opts.MinEfficiency)),
+						Benchmark: prefix + report.BenchmarkName(c.Name, m.Model, c.Params, best.Procs),
+						Msg:       fmt.Sprintf("parallel efficiency %s at %d cores (speedup vs %s) is below the floor %s", report.FormatFraction(e), best.Procs, ref, report.FormatFraction(&opts.MinEfficiency)),
 					})
 				}
 			}
@@ -260,18 +265,18 @@ func checkRuns(ds *results.Dataset) []*checkRun {
 			runs = append(runs, r)
 		}
 		caseName, params := ds.CaseName(o.Case)
-		name := caseName + modelPart(o.Model) + params + procsSuffix(o.Procs)
+		name := report.BenchmarkName(caseName, o.Model, params, o.Procs)
 		var unit string
 		var value float64
 		for _, v := range o.Values {
-			if isAllocUnit(v.Unit) {
+			if report.IsAllocUnit(v.Unit) {
 				continue
 			}
-			if unit == "" || compareUnits(v.Unit, unit) < 0 {
+			if unit == "" || report.CompareUnits(v.Unit, unit) < 0 {
 				unit, value = v.Unit, v.Value
 			}
 		}
-		if unit == "" || (unit != "sec/op" && higherIsBetter(ds, unit)) {
+		if unit == "" || (unit != "sec/op" && report.HigherIsBetter(ds.Units, unit)) {
 			// Only time-like units: a rate's growth is not a slowdown.
 			continue
 		}

@@ -1,4 +1,4 @@
-package report_test
+package gate_test
 
 import (
 	"fmt"
@@ -7,7 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"concbench/report"
+	"concbench/report/gate"
+	"concbench/report/internal/golden"
 	"concbench/report/results"
 )
 
@@ -20,14 +21,14 @@ const (
 
 func readDataset(t *testing.T, names ...string) *results.Dataset {
 	t.Helper()
-	ds, err := results.Read(repoInputs(t, names...), results.ReadOptions{})
+	ds, err := results.Read(golden.Inputs(t, names...), results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ds
 }
 
-func offenders(res *report.CheckResult) []string {
+func offenders(res *gate.Result) []string {
 	var out []string
 	for _, o := range res.Offenders {
 		out = append(out, o.Kind+" "+o.Benchmark)
@@ -41,22 +42,22 @@ func TestCheckRecorded(t *testing.T) {
 	tests := []struct {
 		name      string
 		base, new string
-		opts      report.CheckOptions
+		opts      gate.Options
 		want      []string
 	}{
-		{"slowed pool", gateBase, gateSlow, report.CheckOptions{MaxSlowdown: report.DefaultMaxSlowdown},
+		{"slowed pool", gateBase, gateSlow, gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown},
 			[]string{"slowdown Factorize/model=pool/n=10000000019/items=8-2"}},
-		{"same file", gateBase, gateBase, report.CheckOptions{MaxSlowdown: report.DefaultMaxSlowdown}, nil},
-		{"same file, efficiency floor", gateBase, gateBase, report.CheckOptions{MaxSlowdown: report.DefaultMaxSlowdown, MinEfficiency: 0.25},
+		{"same file", gateBase, gateBase, gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown}, nil},
+		{"same file, efficiency floor", gateBase, gateBase, gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown, MinEfficiency: 0.25},
 			[]string{
 				"efficiency Factorize/model=procpool/n=10000000019/items=8-2",
 				"efficiency Factorize/model=procpool/n=10000000019/items=64-2",
 			}},
-		{"slowed pool, tolerating 200%", gateBase, gateSlow, report.CheckOptions{MaxSlowdown: 2}, nil},
+		{"slowed pool, tolerating 200%", gateBase, gateSlow, gate.Options{MaxSlowdown: 2}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := report.Check(readDataset(t, tc.base), readDataset(t, tc.new), tc.opts)
+			res, err := gate.Check(readDataset(t, tc.base), readDataset(t, tc.new), tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,18 +90,18 @@ func TestCheckThresholds(t *testing.T) {
 	tests := []struct {
 		name     string
 		new2     float64 // pool at 2 cores in the new file; 60 in the baseline
-		opts     report.CheckOptions
+		opts     gate.Options
 		want     []string
 		wantSlow int
 	}{
-		{"4% slower, 5% tolerated", 62.4, report.CheckOptions{MaxSlowdown: 0.05}, nil, 1},
-		{"10% slower, 5% tolerated", 66, report.CheckOptions{MaxSlowdown: 0.05},
+		{"4% slower, 5% tolerated", 62.4, gate.Options{MaxSlowdown: 0.05}, nil, 1},
+		{"10% slower, 5% tolerated", 66, gate.Options{MaxSlowdown: 0.05},
 			[]string{"Factorize: sec/op +10.0% slower (60.30n → 66.33n, p=0.002 n=6+6; tolerated 5.0%)"}, 1},
-		{"10% slower, nothing tolerated", 66, report.CheckOptions{},
+		{"10% slower, nothing tolerated", 66, gate.Options{},
 			[]string{"Factorize: sec/op +10.0% slower (60.30n → 66.33n, p=0.002 n=6+6; tolerated 0.0%)"}, 1},
-		{"faster", 50, report.CheckOptions{}, nil, 0},
-		{"efficiency 83% above a 80% floor", 60, report.CheckOptions{MinEfficiency: 0.8}, nil, 0},
-		{"efficiency 76% below a 80% floor", 66, report.CheckOptions{MaxSlowdown: 0.5, MinEfficiency: 0.8},
+		{"faster", 50, gate.Options{}, nil, 0},
+		{"efficiency 83% above a 80% floor", 60, gate.Options{MinEfficiency: 0.8}, nil, 0},
+		{"efficiency 76% below a 80% floor", 66, gate.Options{MaxSlowdown: 0.5, MinEfficiency: 0.8},
 			[]string{"Factorize: parallel efficiency 76% at 2 cores (speedup vs serial@1) is below the floor 80%"}, 1},
 	}
 	for _, tc := range tests {
@@ -113,7 +114,7 @@ func TestCheckThresholds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := report.Check(base, cur, tc.opts)
+			res, err := gate.Check(base, cur, tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,20 +139,20 @@ func TestCheckErrors(t *testing.T) {
 	tests := []struct {
 		name      string
 		base, new []string
-		opts      report.CheckOptions
+		opts      gate.Options
 		want      string
 	}{
-		{"negative slowdown", []string{gateBase}, []string{gateBase}, report.CheckOptions{MaxSlowdown: -1}, "max slowdown -1 is negative"},
-		{"efficiency above 1", []string{gateBase}, []string{gateBase}, report.CheckOptions{MinEfficiency: 1.5}, "min efficiency 1.5 is not between 0 and 1"},
-		{"alpha", []string{gateBase}, []string{gateBase}, report.CheckOptions{Alpha: 2}, "alpha 2 is not between 0 and 1"},
-		{"nothing in common", []string{gateBase}, []string{"testdata/hostile/single.txt"}, report.CheckOptions{},
+		{"negative slowdown", []string{gateBase}, []string{gateBase}, gate.Options{MaxSlowdown: -1}, "max slowdown -1 is negative"},
+		{"efficiency above 1", []string{gateBase}, []string{gateBase}, gate.Options{MinEfficiency: 1.5}, "min efficiency 1.5 is not between 0 and 1"},
+		{"alpha", []string{gateBase}, []string{gateBase}, gate.Options{Alpha: 2}, "alpha 2 is not between 0 and 1"},
+		{"nothing in common", []string{gateBase}, []string{"testdata/hostile/single.txt"}, gate.Options{},
 			"no benchmark is in both the baseline and the new results (baseline has Factorize/model=serial/n=10000000019/items=8, Factorize/model=serial/n=10000000019/items=8-2, Factorize/model=goroutines/n=10000000019/items=8, … (24 in all); new has Single/model=serial, Single/model=pool-2)"},
-		{"runs that do not pair", []string{twoToolchains}, []string{"testdata/hostile/single.txt"}, report.CheckOptions{},
+		{"runs that do not pair", []string{twoToolchains}, []string{"testdata/hostile/single.txt"}, gate.Options{},
 			"new run goos=linux goarch=amd64 has no baseline run with the same keys, and the baseline has 2 runs (toolchain=go1.26.8 machine=vm profile=quick goos=linux goarch=amd64 cpu=AMD EPYC; toolchain=go1.27.3 machine=vm profile=quick goos=linux goarch=amd64 cpu=AMD EPYC): give a baseline of one run, or filter"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := report.Check(readDataset(t, tc.base...), readDataset(t, tc.new...), tc.opts)
+			_, err := gate.Check(readDataset(t, tc.base...), readDataset(t, tc.new...), tc.opts)
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("error = %v\nwant %s", err, tc.want)
 			}
@@ -178,7 +179,7 @@ func TestCheckPairsRuns(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := report.Check(readDataset(t, tc.base), readDataset(t, f), report.CheckOptions{MaxSlowdown: report.DefaultMaxSlowdown})
+			res, err := gate.Check(readDataset(t, tc.base), readDataset(t, f), gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown})
 			if err != nil {
 				t.Fatal(err)
 			}

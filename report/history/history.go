@@ -1,43 +1,49 @@
-package report
+// Package history follows every benchmark across runs kept over time: each
+// results file is one run, placed by its date: and commit: lines. Its
+// [Analyzer] adds an [Analysis] to the report and its [Section] draws each
+// benchmark's median over the runs, one line per toolchain or machine.
+package history
 
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
+	"concbench/report"
 	"concbench/report/results"
 
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchproc"
 )
 
-// HistoryKey is the key of the history of runs in Report.Extensions.
-const HistoryKey = "history"
+// Key is the key of the history of runs in report.Report.Extensions.
+const Key = "history"
 
-// HistoryAnalyzer follows every benchmark across runs kept over time: each
+// Analyzer follows every benchmark across runs kept over time: each
 // results file is one run, placed by its date: and commit: configuration
 // lines, and each combination of split-by keys (toolchain, machine, ...) is
-// one line. Its data is a *[History].
+// one line. Its data is a *[Analysis].
 //
 // The core analysis of a history report is best made of the latest run
-// alone ([LatestInput]), since analysing every run together would merge
+// alone ([Latest]), since analysing every run together would merge
 // the samples of runs made on the same machine with the same toolchain;
 // Runs then holds every run.
-type HistoryAnalyzer struct {
+type Analyzer struct {
 	// Runs is the dataset of every run kept; nil means the dataset being
 	// analysed. Its warnings about files other than those analysed are
 	// added to the report's.
 	Runs *results.Dataset
 }
 
-// Name implements Analyzer.
-func (HistoryAnalyzer) Name() string { return HistoryKey }
+// Name implements report.Analyzer.
+func (Analyzer) Name() string { return Key }
 
-// LatestInput returns the name of the latest run (results file) of ds: the
+// Latest returns the name of the latest run (results file) of ds: the
 // last by date, then commit, then name, as the history orders them.
-func LatestInput(ds *results.Dataset) string {
+func Latest(ds *results.Dataset) string {
 	runs := historyRuns(ds)
 	if len(runs) == 0 {
 		return ""
@@ -46,17 +52,17 @@ func LatestInput(ds *results.Dataset) string {
 }
 
 // historyRuns returns the runs of ds in time order, labelled and indexed.
-func historyRuns(ds *results.Dataset) []HistoryRun {
+func historyRuns(ds *results.Dataset) []Run {
 	seen := map[string]bool{}
-	runs := []HistoryRun{}
+	runs := []Run{}
 	for i := range ds.Observations {
 		o := &ds.Observations[i]
 		if !seen[o.File] {
 			seen[o.File] = true
-			runs = append(runs, HistoryRun{File: o.File, Date: o.ConfigValue("date"), Commit: o.ConfigValue("commit")})
+			runs = append(runs, Run{File: o.File, Date: o.ConfigValue("date"), Commit: o.ConfigValue("commit")})
 		}
 	}
-	slices.SortFunc(runs, func(a, b HistoryRun) int {
+	slices.SortFunc(runs, func(a, b Run) int {
 		ta, ea := time.Parse(time.RFC3339, a.Date)
 		tb, eb := time.Parse(time.RFC3339, b.Date)
 		if ea == nil && eb == nil {
@@ -75,19 +81,19 @@ func historyRuns(ds *results.Dataset) []HistoryRun {
 	return runs
 }
 
-// History is the analysed history of runs.
-type History struct {
+// Analysis is the analysed history of runs.
+type Analysis struct {
 	// Runs lists the runs (results files) in time order: by date, then
 	// commit, then file name.
-	Runs []HistoryRun `json:"runs"`
+	Runs []Run `json:"runs"`
 	// LineKeys lists the split-by keys whose values differ between lines.
 	LineKeys []string `json:"lineKeys"`
 	// Benchmarks lists every benchmark, sorted by case, model and cores.
-	Benchmarks []HistoryBenchmark `json:"benchmarks"`
+	Benchmarks []Benchmark `json:"benchmarks"`
 }
 
-// A HistoryRun is one results file of a history.
-type HistoryRun struct {
+// A Run is one results file of a history.
+type Run struct {
 	// Index is the run's position on the time axis, from 0.
 	Index  int    `json:"index"`
 	File   string `json:"file"`
@@ -98,34 +104,34 @@ type HistoryRun struct {
 	Label string `json:"label"`
 }
 
-// A HistoryBenchmark is one benchmark (case, model and core count) over
+// A Benchmark is one benchmark (case, model and core count) over
 // time.
-type HistoryBenchmark struct {
+type Benchmark struct {
 	// ID is a stable identifier, "h1", "h2", ...
 	ID string `json:"id"`
 	// Name is the full benchmark name as benchstat shows it, such as
 	// "Factorize/model=pool/n=10000000019/items=8-2".
-	Name           string        `json:"name"`
-	Unit           string        `json:"unit"`
-	HigherIsBetter bool          `json:"higherIsBetter"`
-	Lines          []HistoryLine `json:"lines"`
+	Name           string `json:"name"`
+	Unit           string `json:"unit"`
+	HigherIsBetter bool   `json:"higherIsBetter"`
+	Lines          []Line `json:"lines"`
 }
 
-// A HistoryLine is one benchmark under one combination of split-by keys
+// A Line is one benchmark under one combination of split-by keys
 // (such as one toolchain on one machine) across runs.
-type HistoryLine struct {
+type Line struct {
 	// Env lists the split-by keys.
 	Env results.Env `json:"env"`
 	// Label names the line by the keys that differ between lines.
-	Label  string         `json:"label"`
-	Points []HistoryPoint `json:"points"`
+	Label  string  `json:"label"`
+	Points []Point `json:"points"`
 }
 
-// A HistoryPoint is the benchmark's sample in one run.
-type HistoryPoint struct {
+// A Point is the benchmark's sample in one run.
+type Point struct {
 	// Run is the run's Index.
 	Run int `json:"run"`
-	Estimate
+	report.Estimate
 }
 
 type historySampleKey struct {
@@ -143,8 +149,8 @@ type historyBench struct {
 	procs   int
 }
 
-// Analyze implements Analyzer.
-func (a HistoryAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error) {
+// Analyze implements report.Analyzer.
+func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) {
 	if a.Runs != nil {
 		analysed := map[string]bool{}
 		for _, in := range ds.Inputs {
@@ -157,7 +163,7 @@ func (a HistoryAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error) 
 		}
 		ds = a.Runs
 	}
-	h := &History{Runs: historyRuns(ds), LineKeys: []string{}, Benchmarks: []HistoryBenchmark{}}
+	h := &Analysis{Runs: historyRuns(ds), LineKeys: []string{}, Benchmarks: []Benchmark{}}
 	lines := map[string]results.Env{}
 	var lineOrder []string
 	samples := map[historySampleKey][]float64{}
@@ -200,12 +206,12 @@ func (a HistoryAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error) 
 			}
 			return 1
 		}
-		return cmp.Or(compareModels(a.model, b.model, rep.Baseline), cmp.Compare(a.procs, b.procs))
+		return cmp.Or(report.CompareModels(a.model, b.model, rep.Baseline), cmp.Compare(a.procs, b.procs))
 	})
 	for bi, b := range order {
 		unit := ""
-		for _, u := range sortedKeys(benches[b], compareUnits) {
-			if !isAllocUnit(u) {
+		for _, u := range slices.SortedFunc(maps.Keys(benches[b]), report.CompareUnits) {
+			if !report.IsAllocUnit(u) {
 				unit = u
 				break
 			}
@@ -214,15 +220,15 @@ func (a HistoryAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error) 
 			continue
 		}
 		name, params := ds.CaseName(b.caseKey)
-		hb := HistoryBenchmark{
+		hb := Benchmark{
 			ID:             fmt.Sprintf("h%d", bi+1),
-			Name:           name + modelPart(b.model) + params + procsSuffix(b.procs),
+			Name:           report.BenchmarkName(name, b.model, params, b.procs),
 			Unit:           unit,
-			HigherIsBetter: higherIsBetter(ds, unit),
-			Lines:          []HistoryLine{},
+			HigherIsBetter: report.HigherIsBetter(ds.Units, unit),
+			Lines:          []Line{},
 		}
 		for _, lk := range lineOrder {
-			hl := HistoryLine{Env: lines[lk], Label: lineLabel(lines[lk], h.LineKeys), Points: []HistoryPoint{}}
+			hl := Line{Env: lines[lk], Label: lineLabel(lines[lk], h.LineKeys), Points: []Point{}}
 			if hl.Env == nil {
 				hl.Env = results.Env{}
 			}
@@ -232,7 +238,7 @@ func (a HistoryAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error) 
 					continue
 				}
 				s := benchmath.NewSample(vals, &benchmath.DefaultThresholds)
-				hl.Points = append(hl.Points, HistoryPoint{Run: index[r.File], Estimate: estimate(s, rep.Confidence)})
+				hl.Points = append(hl.Points, Point{Run: index[r.File], Estimate: report.EstimateOf(s, rep.Confidence)})
 			}
 			if len(hl.Points) > 0 {
 				hb.Lines = append(hb.Lines, hl)
@@ -248,7 +254,7 @@ func (a HistoryAnalyzer) Analyze(ds *results.Dataset, rep *Report) (any, error) 
 
 // labelRuns names each run by its date (to the minute), adding the commit
 // and then the file name where that is not enough to tell two runs apart.
-func labelRuns(runs []HistoryRun) {
+func labelRuns(runs []Run) {
 	count := func() map[string]int {
 		n := map[string]int{}
 		for _, r := range runs {
@@ -303,7 +309,7 @@ func varyingKeys(order []string, lines map[string]results.Env) []string {
 	}
 	if len(out) == 0 {
 		for _, k := range keys {
-			if k == toolchainKey || k == "machine" {
+			if k == "toolchain" || k == "machine" {
 				out = append(out, k)
 			}
 		}
@@ -325,8 +331,8 @@ func lineLabel(env results.Env, keys []string) string {
 	return strings.Join(parts, " ")
 }
 
-// HistoryOf returns the history stored in a report, or nil.
-func HistoryOf(rep *Report) *History {
-	h, _ := rep.Extensions[HistoryKey].(*History)
+// From returns the history stored in a report, or nil.
+func From(rep *report.Report) *Analysis {
+	h, _ := rep.Extensions[Key].(*Analysis)
 	return h
 }
