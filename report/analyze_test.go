@@ -61,7 +61,7 @@ func analyse(t *testing.T, files ...string) *report.Report {
 // describe flattens the points of every unit table of a report into lines
 // that a test can compare.
 func describe(rep *report.Report) []string {
-	f := func(r *report.Ratio) string {
+	f := func(r *report.Speedup) string {
 		if r == nil {
 			return "-"
 		}
@@ -250,8 +250,8 @@ type analyzerFunc struct {
 }
 
 func (a analyzerFunc) Name() string { return a.name }
-func (a analyzerFunc) Analyze(ds *results.Dataset, rep *report.Report) (any, error) {
-	return a.fn(ds, rep)
+func (a analyzerFunc) Analyze(g *report.Grouping, rep *report.Report) (any, error) {
+	return a.fn(g.Dataset, rep)
 }
 
 // TestAnalyzer checks that an extension sees the dataset, including each

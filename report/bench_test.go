@@ -153,8 +153,8 @@ func TestWriteJSONIsEncodingJSON(t *testing.T) {
 				{Unit: "sec/op"},
 				{Unit: "x", Models: []report.ModelSeries{{Model: "m"}, {Model: "n", Points: []report.Point{
 					{Procs: 1, N: 6, Median: 1.5e-9, Lo: ptr(1e-7), Hi: ptr(2e21), Oversubscribed: true,
-						VsBaseline:     &report.Ratio{Value: 1, P: 1, Reference: true},
-						VsSelf:         &report.Ratio{Value: 0.000001, Lo: ptr(-0.0), Hi: ptr(1e20), P: 0.002, Significant: true},
+						VsBaseline:     &report.Speedup{Value: 1, Test: report.Test{P: 1}, Reference: true},
+						VsSelf:         &report.Speedup{Value: 0.000001, Lo: ptr(-0.0), Hi: ptr(1e20), Test: report.Test{P: 0.002, Significant: true}},
 						Efficiency:     ptr(123456789.125),
 						SelfEfficiency: ptr(-3e-300)},
 				}}}},
@@ -189,10 +189,10 @@ func TestCaseJSONFields(t *testing.T) {
 		"ModelSeries": {`Model json:"model"`, `Points json:"points"`},
 		"Point": {`Procs json:"procs"`, `Oversubscribed json:"oversubscribed,omitempty"`, `N json:"n"`, `Median json:"median"`, `Lo json:"lo"`, `Hi json:"hi"`,
 			`VsBaseline json:"vsBaseline,omitempty"`, `VsSelf json:"vsSelf,omitempty"`, `Efficiency json:"efficiency,omitempty"`, `SelfEfficiency json:"selfEfficiency,omitempty"`},
-		"Ratio": {`Value json:"value"`, `Lo json:"lo"`, `Hi json:"hi"`, `P json:"p"`, `Significant json:"significant"`, `Reference json:"reference,omitempty"`},
+		"Speedup": {`Value json:"value"`, `Lo json:"lo"`, `Hi json:"hi"`, `Test `, `Reference json:"reference,omitempty"`},
 	}
 	got := map[string][]string{}
-	for _, v := range []any{report.Case{}, report.UnitTable{}, report.ModelSeries{}, report.Point{}, report.Ratio{}} {
+	for _, v := range []any{report.Case{}, report.UnitTable{}, report.ModelSeries{}, report.Point{}, report.Speedup{}} {
 		typ := reflect.TypeOf(v)
 		fields := []string{}
 		for i := range typ.NumField() {

@@ -89,7 +89,7 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 	for _, t := range c.Units {
 		b.WriteString("<h4>" + Escape(t.Unit) + ` <span class="muted">(` + better(t) + " is better)</span></h4>\n<table>\n")
 		// Allocation units carry no speedups (see isAllocUnit): no columns.
-		speedups := !IsAllocUnit(t.Unit)
+		speedups := !isAllocUnit(t.Unit)
 		b.WriteString(`<tr><th class="l">model</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th>`)
 		if speedups {
 			b.WriteString(`<th>speedup vs ` + Escape(rep.Baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th>`)
@@ -123,7 +123,7 @@ func writeRow(b *strings.Builder, model, unit string, p *Point, speedups bool) {
 	b.WriteString("</td><td>")
 	b.WriteString(Escape(FormatValue(p.Median, unit)))
 	b.WriteString("</td><td>")
-	b.WriteString(Escape(FormatRange(p.Estimate())))
+	b.WriteString(Escape(formatRange(p.Estimate())))
 	b.WriteString("</td><td>")
 	b.WriteString(strconv.Itoa(p.N))
 	b.WriteString("</td>")
@@ -133,11 +133,11 @@ func writeRow(b *strings.Builder, model, unit string, p *Point, speedups bool) {
 		} else {
 			b.WriteString(`<td class="ns">`)
 		}
-		b.WriteString(Escape(formatRatio(p.VsBaseline)))
+		b.WriteString(Escape(formatSpeedup(p.VsBaseline)))
 		b.WriteString("</td><td>")
 		b.WriteString(Escape(FormatFraction(p.Efficiency)))
 		b.WriteString("</td><td>")
-		b.WriteString(Escape(formatRatio(p.VsSelf)))
+		b.WriteString(Escape(formatSpeedup(p.VsSelf)))
 		b.WriteString("</td>")
 	}
 	b.WriteString(`<td class="l">`)
@@ -162,10 +162,10 @@ func tableRows(t UnitTable) []caseRow {
 				Model:       ModelName(m.Model),
 				Procs:       strconv.Itoa(p.Procs),
 				Median:      FormatValue(p.Median, t.Unit),
-				Range:       FormatRange(p.Estimate()),
+				Range:       formatRange(p.Estimate()),
 				N:           strconv.Itoa(p.N),
-				VsBaseline:  formatRatio(p.VsBaseline),
-				VsSelf:      formatRatio(p.VsSelf),
+				VsBaseline:  formatSpeedup(p.VsBaseline),
+				VsSelf:      formatSpeedup(p.VsSelf),
 				Efficiency:  FormatFraction(p.Efficiency),
 				Over:        p.Oversubscribed,
 				Significant: p.VsBaseline == nil || p.VsBaseline.Significant || p.VsBaseline.Reference,

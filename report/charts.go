@@ -55,23 +55,11 @@ func ChartGlobals(title, subtitle string) []charts.GlobalOpts {
 	}
 }
 
-// PrimaryTable returns the table of the unit a case's charts are drawn
-// for: time per operation when present, else the first unit.
-func PrimaryTable(c *Case) *UnitTable {
-	if t := c.Unit("sec/op"); t != nil {
-		return t
-	}
-	if len(c.Units) == 0 {
-		return nil
-	}
-	return &c.Units[0]
-}
-
 // CaseCharts returns the charts of one case: speedup against cores,
 // efficiency against cores, and the primary unit per model at the largest
 // core count. It returns nil for a case without measurements.
 func CaseCharts(run *Run, c *Case, baseline string) []Chart {
-	t := PrimaryTable(c)
+	t := c.Primary()
 	if t == nil || len(t.Models) == 0 {
 		return nil
 	}
@@ -103,7 +91,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName, Min: 0}),
 	)
 	var names []string
-	ratioOf := func(p *Point) (*Ratio, *float64) {
+	speedupOf := func(p *Point) (*Speedup, *float64) {
 		if c.HasBaseline {
 			return p.VsBaseline, p.Efficiency
 		}
@@ -115,7 +103,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		var bars [][3]float64
 		for j := range m.Points {
 			p := &m.Points[j]
-			r, eff := ratioOf(p)
+			r, eff := speedupOf(p)
 			if r == nil {
 				continue
 			}
@@ -123,7 +111,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 			if efficiency {
 				y = *eff
 				if lo != nil {
-					lo, hi = ptr(*lo/float64(p.Procs)), ptr(*hi/float64(p.Procs))
+					lo, hi = new(*lo/float64(p.Procs)), new(*hi/float64(p.Procs))
 				}
 			}
 			d := opts.LineData{Value: []float64{float64(p.Procs), Round(y)}, SymbolSize: 7, Symbol: "circle"}

@@ -14,9 +14,9 @@ func FormatValue(v float64, unit string) string {
 	return benchunit.Scale(v, benchunit.ClassOf(unit))
 }
 
-// FormatRange formats the interval of an estimate as "±3%", "∞" without
+// formatRange formats the interval of an estimate as "±3%", "∞" without
 // one, or "?" when it cannot be a percentage.
-func FormatRange(p Estimate) string {
+func formatRange(p Estimate) string {
 	if p.Lo == nil || p.Hi == nil {
 		return "∞"
 	}
@@ -30,9 +30,9 @@ func FormatRange(p Estimate) string {
 	return "±" + strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
 }
 
-// formatRatio formats a speedup as "2.31× [2.10, 2.50] p=0.002", with "~"
+// formatSpeedup formats a speedup as "2.31× [2.10, 2.50] p=0.002", with "~"
 // when it is not significant; "" for nil.
-func formatRatio(r *Ratio) string {
+func formatSpeedup(r *Speedup) string {
 	if r == nil {
 		return ""
 	}
@@ -68,7 +68,7 @@ func FormatFraction(f *float64) string {
 
 // FormatEstimate formats a median and its interval as "3.1m ±4%".
 func FormatEstimate(e Estimate, unit string) string {
-	return FormatValue(e.Median, unit) + " " + FormatRange(e)
+	return FormatValue(e.Median, unit) + " " + formatRange(e)
 }
 
 // FormatPercent formats a ratio as a signed change, "+3.2%" for 1.032.

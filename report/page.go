@@ -513,7 +513,7 @@ func (e *caseEncoder) point(p *Point) {
 	e.b = append(e.b, '}')
 }
 
-func (e *caseEncoder) ratio(r *Ratio) {
+func (e *caseEncoder) ratio(r *Speedup) {
 	e.b = append(e.b, `{"value":`...)
 	e.float(r.Value)
 	e.b = append(e.b, `,"lo":`...)

@@ -24,6 +24,9 @@ type Report struct {
 	Extensions map[string]any `json:"extensions,omitempty"`
 	// Warnings lists the problems that did not stop the analysis.
 	Warnings []results.Warning `json:"warnings"`
+	// Stats made every summary and comparison of the report; analysers
+	// make theirs with it too. It is not part of report.json.
+	Stats *Stats `json:"-"`
 }
 
 // A Run is the set of results that share the values of the split-by
@@ -73,6 +76,16 @@ func (c *Case) Unit(unit string) *UnitTable {
 	return nil
 }
 
+// Primary returns the table of the case's primary unit ([PrimaryUnit]), the
+// unit its charts are drawn for; nil when it has none.
+func (c *Case) Primary() *UnitTable {
+	units := make([]string, len(c.Units))
+	for i, t := range c.Units {
+		units[i] = t.Unit
+	}
+	return c.Unit(PrimaryUnit(units))
+}
+
 // A UnitTable is every model's results for one unit of one case.
 type UnitTable struct {
 	// Unit is the tidied unit, such as "sec/op", "B/op" or "items/s".
@@ -106,9 +119,9 @@ type Point struct {
 	// VsBaseline is the speedup against the baseline model at one core. It
 	// and the other speedups are absent for the allocation units (B/op,
 	// allocs/op).
-	VsBaseline *Ratio `json:"vsBaseline,omitempty"`
+	VsBaseline *Speedup `json:"vsBaseline,omitempty"`
 	// VsSelf is the speedup against this model at one core.
-	VsSelf *Ratio `json:"vsSelf,omitempty"`
+	VsSelf *Speedup `json:"vsSelf,omitempty"`
 	// Efficiency is VsBaseline divided by Procs.
 	Efficiency *float64 `json:"efficiency,omitempty"`
 	// SelfEfficiency is VsSelf divided by Procs.
@@ -120,9 +133,10 @@ func (p *Point) Estimate() Estimate {
 	return Estimate{Median: p.Median, Lo: p.Lo, Hi: p.Hi, N: p.N}
 }
 
-// A Ratio is a speedup: how many times better a sample is than a reference,
-// oriented so that values above 1 are improvements whatever the unit.
-type Ratio struct {
+// A Speedup is how many times better a sample is than a reference,
+// oriented so that values above 1 are improvements whatever the unit: a
+// [Comparison] read with [Comparison.Speedup].
+type Speedup struct {
 	// Value is the ratio of the medians.
 	Value float64 `json:"value"`
 	// Lo and Hi bound the ratio using both medians' intervals (the most
@@ -130,11 +144,9 @@ type Ratio struct {
 	// no interval.
 	Lo *float64 `json:"lo"`
 	Hi *float64 `json:"hi"`
-	// P is the p-value of a Mann-Whitney U test that the two samples come
-	// from the same distribution.
-	P float64 `json:"p"`
-	// Significant reports whether P is below the alpha level (0.05).
-	Significant bool `json:"significant"`
+	// Test is the outcome of the comparison's test, at the report's
+	// significance level.
+	Test
 	// Reference is set when the sample is the reference itself (the
 	// baseline at one core, or a model at one core against itself).
 	Reference bool `json:"reference,omitempty"`

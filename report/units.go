@@ -4,31 +4,16 @@ import (
 	"cmp"
 	"strconv"
 	"strings"
-
-	"golang.org/x/perf/benchfmt"
 )
 
-// HigherIsBetter reports whether larger values of unit are improvements: from
-// a "Unit ... better=higher" metadata line, else from benchfmt's defaults,
-// else for any rate ("/s").
-func HigherIsBetter(units benchfmt.UnitMetadataMap, unit string) bool {
-	switch units.GetBetter(unit) {
-	case 1:
-		return true
-	case -1:
-		return false
-	}
-	return strings.HasSuffix(unit, "/s")
-}
-
-// IsAllocUnit reports whether unit counts allocations. Their tables carry
+// isAllocUnit reports whether unit counts allocations. Their tables carry
 // no speedups: fewer bytes per operation is not a speedup, and leaving the
 // comparisons out halves the work on a large results file.
-func IsAllocUnit(unit string) bool { return unit == "B/op" || unit == "allocs/op" }
+func isAllocUnit(unit string) bool { return unit == "B/op" || unit == "allocs/op" }
 
-// CompareUnits orders time per operation first, then custom metrics by name,
+// compareUnits orders time per operation first, then custom metrics by name,
 // then the allocation units.
-func CompareUnits(a, b string) int {
+func compareUnits(a, b string) int {
 	rank := func(u string) int {
 		switch u {
 		case "sec/op":
@@ -44,6 +29,21 @@ func CompareUnits(a, b string) int {
 		return c
 	}
 	return strings.Compare(a, b)
+}
+
+// PrimaryUnit returns the unit a benchmark or a case is judged by, given
+// the units it reports: time per operation when it has it, else the first
+// unit, by name, that does not count allocations (B/op, allocs/op); ""
+// when it reports only allocations. The cases' charts, the Go versions
+// section, the history and the regression gate all read this one unit.
+func PrimaryUnit(units []string) string {
+	best := ""
+	for _, u := range units {
+		if !isAllocUnit(u) && (best == "" || compareUnits(u, best) < 0) {
+			best = u
+		}
+	}
+	return best
 }
 
 // CompareModels orders the baseline model first, then by name.

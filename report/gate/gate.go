@@ -7,13 +7,14 @@ package gate
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
+	"golang.org/x/perf/benchfmt"
+
 	"concbench/report"
 	"concbench/report/results"
-
-	"golang.org/x/perf/benchmath"
 )
 
 // DefaultMaxSlowdown is the slowdown the regression gate tolerates by
@@ -88,12 +89,21 @@ type checkRun struct {
 	order   []checkKey
 }
 
+// comparison is one benchmark of a new run compared with its baseline.
+type comparison struct {
+	key      checkKey
+	prefix   string
+	baseN    int
+	newN     int
+	compared report.Comparison
+}
+
 // Check is the regression gate: it compares the new results with the
 // baseline benchmark by benchmark and reports as offenders each benchmark
-// whose time per operation grew significantly (Mann-Whitney U, p < alpha)
-// by more than MaxSlowdown, and, when MinEfficiency is set, each model
-// whose parallel efficiency at the largest core count in the new results
-// is below it.
+// whose time per operation grew significantly (Mann-Whitney U, p < alpha,
+// or any growth of a unit declared assume=exact) by more than MaxSlowdown,
+// and, when MinEfficiency is set, each model whose parallel efficiency at
+// the largest core count in the new results is below it.
 //
 // Each run of the new results (one toolchain on one machine, ...) is
 // compared with the baseline run that has the same split-by keys or, when
@@ -108,17 +118,18 @@ func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 	if opts.MinEfficiency < 0 || opts.MinEfficiency > 1 {
 		return nil, fmt.Errorf("min efficiency %v is not between 0 and 1", opts.MinEfficiency)
 	}
-	alpha := opts.Alpha
-	if alpha == 0 {
-		alpha = 0.05
+	// Both sides' unit metadata, the new results' winning.
+	units := maps.Clone(base.Units)
+	if units == nil {
+		units = benchfmt.UnitMetadataMap{}
 	}
-	if alpha < 0 || alpha >= 1 {
-		return nil, fmt.Errorf("alpha %v is not between 0 and 1", alpha)
+	maps.Copy(units, cur.Units)
+	st, err := report.NewStats(units, 0, opts.Alpha)
+	if err != nil {
+		return nil, err
 	}
-	thresholds := benchmath.DefaultThresholds
-	thresholds.CompareAlpha = alpha
 
-	baseRuns, curRuns := checkRuns(base), checkRuns(cur)
+	baseRuns, curRuns := checkRuns(st, report.Group(base, report.GroupOptions{})), checkRuns(st, report.Group(cur, report.GroupOptions{}))
 	type pair struct{ base, cur *checkRun }
 	var pairs []pair
 	for _, c := range curRuns {
@@ -137,6 +148,10 @@ func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 		pairs = append(pairs, pair{match, c})
 	}
 	res := &Result{Offenders: []Offender{}}
+	// Every comparison is made before any is judged: the comparisons are
+	// one family, whose p-values a correction for multiple testing would
+	// adjust here, between the two loops.
+	var family []comparison
 	for _, p := range pairs {
 		prefix := ""
 		if len(pairs) > 1 {
@@ -149,37 +164,38 @@ func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 				continue
 			}
 			res.Compared++
-			bs := benchmath.NewSample(bv, &thresholds)
-			ns := benchmath.NewSample(p.cur.samples[k], &thresholds)
-			c := benchmath.AssumeNothing.Compare(bs, ns)
-			bm := benchmath.AssumeNothing.Summary(bs, 0.95).Center
-			nm := benchmath.AssumeNothing.Summary(ns, 0.95).Center
-			if bm <= 0 || nm <= 0 {
+			nv := p.cur.samples[k]
+			c := report.Compare(st.Summarize(k.unit, bv), st.Summarize(k.unit, nv))
+			if c.Ref.Median <= 0 || c.New.Median <= 0 {
 				continue
 			}
-			ratio := nm / bm
-			if c.P < c.Alpha {
-				if ratio > 1 {
-					res.Slower++
-				} else if ratio < 1 {
-					res.Faster++
-				}
-			}
-			if c.P < c.Alpha && ratio > 1+opts.MaxSlowdown {
-				res.Offenders = append(res.Offenders, Offender{
-					Kind:      "slowdown",
-					Benchmark: prefix + k.name,
-					Msg: fmt.Sprintf("%s %s slower (%s → %s, p=%.3f n=%d+%d; tolerated %s)",
-						k.unit, report.FormatPercent(ratio), report.FormatValue(bm, k.unit), report.FormatValue(nm, k.unit), c.P, len(bv), len(p.cur.samples[k]), strings.TrimPrefix(report.FormatPercent(1+opts.MaxSlowdown), "+")),
-				})
-			}
+			family = append(family, comparison{key: k, prefix: prefix, baseN: len(bv), newN: len(nv), compared: c})
 		}
 		for _, k := range p.base.order {
 			if _, ok := p.cur.samples[k]; !ok {
 				res.OnlyBase++
 			}
 		}
-
+	}
+	for _, f := range family {
+		c := f.compared
+		ratio, _, _ := c.Ratio()
+		if c.Significant {
+			if ratio > 1 {
+				res.Slower++
+			} else if ratio < 1 {
+				res.Faster++
+			}
+		}
+		if c.Significant && ratio > 1+opts.MaxSlowdown {
+			unit := f.key.unit
+			res.Offenders = append(res.Offenders, Offender{
+				Kind:      "slowdown",
+				Benchmark: f.prefix + f.key.name,
+				Msg: fmt.Sprintf("%s %s slower (%s → %s, p=%.3f n=%d+%d; tolerated %s)",
+					unit, report.FormatPercent(ratio), report.FormatValue(c.Ref.Median, unit), report.FormatValue(c.New.Median, unit), c.P, f.baseN, f.newN, strings.TrimPrefix(report.FormatPercent(1+opts.MaxSlowdown), "+")),
+			})
+		}
 	}
 	if res.Compared == 0 {
 		return nil, fmt.Errorf("no benchmark is in both the baseline and the new results (baseline has %s; new has %s)", someNames(baseRuns), someNames(curRuns))
@@ -206,7 +222,7 @@ func checkEfficiency(cur *results.Dataset, opts Options, res *Result) error {
 		}
 		for ci := range run.Cases {
 			c := &run.Cases[ci]
-			t := report.PrimaryTable(c)
+			t := c.Primary()
 			if t == nil {
 				continue
 			}
@@ -249,42 +265,23 @@ func checkEfficiency(cur *results.Dataset, opts Options, res *Result) error {
 	return nil
 }
 
-// checkRuns gathers each run's samples of time per operation (or, for a
-// benchmark without it, its first unit that is not an allocation count),
-// in the order first seen.
-func checkRuns(ds *results.Dataset) []*checkRun {
-	byLabel := map[string]*checkRun{}
+// checkRuns gathers each run's samples of its benchmarks' primary units
+// (see report.PrimaryUnit), in the order first seen. A benchmark whose
+// primary unit is a rate is left out: a rate's growth is not a slowdown.
+func checkRuns(st *report.Stats, g *report.Grouping) []*checkRun {
 	var runs []*checkRun
-	for i := range ds.Observations {
-		o := &ds.Observations[i]
-		label := results.EnvOf(o.Env).String()
-		r := byLabel[label]
-		if r == nil {
-			r = &checkRun{label: label, samples: map[checkKey][]float64{}}
-			byLabel[label] = r
-			runs = append(runs, r)
-		}
-		caseName, params := ds.CaseName(o.Case)
-		name := report.BenchmarkName(caseName, o.Model, params, o.Procs)
-		var unit string
-		var value float64
-		for _, v := range o.Values {
-			if report.IsAllocUnit(v.Unit) {
+	for _, rg := range g.Runs {
+		r := &checkRun{label: results.EnvOf(rg.Env).String(), samples: map[checkKey][]float64{}}
+		for _, b := range rg.Benchmarks {
+			unit := report.PrimaryUnit(b.Units())
+			if unit == "" || (unit != "sec/op" && st.HigherIsBetter(unit)) {
 				continue
 			}
-			if unit == "" || report.CompareUnits(v.Unit, unit) < 0 {
-				unit, value = v.Unit, v.Value
-			}
-		}
-		if unit == "" || (unit != "sec/op" && report.HigherIsBetter(ds.Units, unit)) {
-			// Only time-like units: a rate's growth is not a slowdown.
-			continue
-		}
-		k := checkKey{name, unit}
-		if _, ok := r.samples[k]; !ok {
+			k := checkKey{b.Name(), unit}
 			r.order = append(r.order, k)
+			r.samples[k] = b.Sample(unit).Values
 		}
-		r.samples[k] = append(r.samples[k], value)
+		runs = append(runs, r)
 	}
 	return runs
 }

@@ -15,7 +15,6 @@ import (
 	"concbench/report"
 	"concbench/report/results"
 
-	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchproc"
 )
 
@@ -44,23 +43,32 @@ func (Analyzer) Name() string { return Key }
 // Latest returns the name of the latest run (results file) of ds: the
 // last by date, then commit, then name, as the history orders them.
 func Latest(ds *results.Dataset) string {
-	runs := historyRuns(ds)
+	runs := runsOf(report.Group(ds, report.GroupOptions{ByFile: true}))
 	if len(runs) == 0 {
 		return ""
 	}
 	return runs[len(runs)-1].File
 }
 
-// historyRuns returns the runs of ds in time order, labelled and indexed.
-func historyRuns(ds *results.Dataset) []Run {
-	seen := map[string]bool{}
-	runs := []Run{}
-	for i := range ds.Observations {
-		o := &ds.Observations[i]
-		if !seen[o.File] {
-			seen[o.File] = true
-			runs = append(runs, Run{File: o.File, Date: o.ConfigValue("date"), Commit: o.ConfigValue("commit")})
+// runsOf returns the runs (results files) of a grouping by file, in time
+// order, labelled and indexed. A file's date and commit are those of its
+// first result.
+func runsOf(g *report.Grouping) []Run {
+	first := map[string]*report.RunGroup{}
+	var files []string
+	for _, rg := range g.Runs {
+		if f := first[rg.File]; f == nil {
+			files = append(files, rg.File)
+			first[rg.File] = rg
+		} else if rg.First < f.First {
+			first[rg.File] = rg
 		}
+	}
+	runs := []Run{}
+	for _, file := range files {
+		date, _ := first[file].ConfigValue("date")
+		commit, _ := first[file].ConfigValue("commit")
+		runs = append(runs, Run{File: file, Date: date, Commit: commit})
 	}
 	slices.SortFunc(runs, func(a, b Run) int {
 		ta, ea := time.Parse(time.RFC3339, a.Date)
@@ -134,15 +142,6 @@ type Point struct {
 	report.Estimate
 }
 
-type historySampleKey struct {
-	file    string
-	line    string
-	caseKey benchproc.Key
-	model   string
-	procs   int
-	unit    string
-}
-
 type historyBench struct {
 	caseKey benchproc.Key
 	model   string
@@ -150,7 +149,8 @@ type historyBench struct {
 }
 
 // Analyze implements report.Analyzer.
-func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) {
+func (a Analyzer) Analyze(g *report.Grouping, rep *report.Report) (any, error) {
+	ds := g.Dataset
 	if a.Runs != nil {
 		analysed := map[string]bool{}
 		for _, in := range ds.Inputs {
@@ -163,40 +163,39 @@ func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) 
 		}
 		ds = a.Runs
 	}
-	h := &Analysis{Runs: historyRuns(ds), LineKeys: []string{}, Benchmarks: []Benchmark{}}
+	st, err := report.NewStats(ds.Units, rep.Stats.Confidence(), rep.Stats.Alpha())
+	if err != nil {
+		return nil, err
+	}
+	// Each results file's part of each line is one run group.
+	hg := report.Group(ds, report.GroupOptions{ByFile: true})
+	h := &Analysis{Runs: runsOf(hg), LineKeys: []string{}, Benchmarks: []Benchmark{}}
+	index := map[string]int{}
+	for _, r := range h.Runs {
+		index[r.File] = r.Index
+	}
+	type lineFile struct{ line, file string }
+	groups := map[lineFile]*report.RunGroup{}
 	lines := map[string]results.Env{}
 	var lineOrder []string
-	samples := map[historySampleKey][]float64{}
-	benches := map[historyBench]map[string]bool{} // units of each benchmark
-	for i := range ds.Observations {
-		o := &ds.Observations[i]
-		env := results.EnvOf(o.Env)
+	benches := map[historyBench][]string{} // units of each benchmark
+	for _, rg := range hg.Runs {
+		env := results.EnvOf(rg.Env)
 		lk := env.String()
 		if _, ok := lines[lk]; !ok {
 			lines[lk] = env
 			lineOrder = append(lineOrder, lk)
 		}
-		b := historyBench{o.Case, o.Model, o.Procs}
-		if benches[b] == nil {
-			benches[b] = map[string]bool{}
+		groups[lineFile{lk, rg.File}] = rg
+		for _, b := range rg.Benchmarks {
+			k := historyBench{b.Case.Key, b.Model, b.Procs}
+			benches[k] = append(benches[k], b.Units()...)
 		}
-		for _, v := range o.Values {
-			benches[b][v.Unit] = true
-			k := historySampleKey{o.File, lk, o.Case, o.Model, o.Procs, v.Unit}
-			samples[k] = append(samples[k], v.Value)
-		}
-	}
-	index := map[string]int{}
-	for _, r := range h.Runs {
-		index[r.File] = r.Index
 	}
 	h.LineKeys = varyingKeys(lineOrder, lines)
 	slices.Sort(lineOrder)
 
-	order := make([]historyBench, 0, len(benches))
-	for b := range benches {
-		order = append(order, b)
-	}
+	order := slices.Collect(maps.Keys(benches))
 	slices.SortFunc(order, func(a, b historyBench) int {
 		if a.caseKey != b.caseKey {
 			ks := []benchproc.Key{a.caseKey, b.caseKey}
@@ -208,23 +207,17 @@ func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) 
 		}
 		return cmp.Or(report.CompareModels(a.model, b.model, rep.Baseline), cmp.Compare(a.procs, b.procs))
 	})
-	for bi, b := range order {
-		unit := ""
-		for _, u := range slices.SortedFunc(maps.Keys(benches[b]), report.CompareUnits) {
-			if !report.IsAllocUnit(u) {
-				unit = u
-				break
-			}
-		}
+	for _, b := range order {
+		unit := report.PrimaryUnit(benches[b])
 		if unit == "" {
 			continue
 		}
 		name, params := ds.CaseName(b.caseKey)
 		hb := Benchmark{
-			ID:             fmt.Sprintf("h%d", bi+1),
+			ID:             fmt.Sprintf("h%d", len(h.Benchmarks)+1),
 			Name:           report.BenchmarkName(name, b.model, params, b.procs),
 			Unit:           unit,
-			HigherIsBetter: report.HigherIsBetter(ds.Units, unit),
+			HigherIsBetter: st.HigherIsBetter(unit),
 			Lines:          []Line{},
 		}
 		for _, lk := range lineOrder {
@@ -233,12 +226,11 @@ func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) 
 				hl.Env = results.Env{}
 			}
 			for _, r := range h.Runs {
-				vals := samples[historySampleKey{r.File, lk, b.caseKey, b.model, b.procs, unit}]
-				if len(vals) == 0 {
+				s := sampleOf(groups[lineFile{lk, r.File}], b, unit)
+				if s == nil {
 					continue
 				}
-				s := benchmath.NewSample(vals, &benchmath.DefaultThresholds)
-				hl.Points = append(hl.Points, Point{Run: index[r.File], Estimate: report.EstimateOf(s, rep.Confidence)})
+				hl.Points = append(hl.Points, Point{Run: index[r.File], Estimate: st.Summarize(unit, s.Values).Estimate})
 			}
 			if len(hl.Points) > 0 {
 				hb.Lines = append(hb.Lines, hl)
@@ -246,10 +238,24 @@ func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) 
 		}
 		h.Benchmarks = append(h.Benchmarks, hb)
 	}
-	for i := range h.Benchmarks {
-		h.Benchmarks[i].ID = fmt.Sprintf("h%d", i+1)
-	}
 	return h, nil
+}
+
+// sampleOf returns a run group's sample of one benchmark in unit; nil when
+// the group, which may be nil, has none.
+func sampleOf(rg *report.RunGroup, b historyBench, unit string) *report.Sample {
+	if rg == nil {
+		return nil
+	}
+	cg := rg.Case(b.caseKey)
+	if cg == nil {
+		return nil
+	}
+	bm := cg.Benchmark(b.model, b.procs)
+	if bm == nil {
+		return nil
+	}
+	return bm.Sample(unit)
 }
 
 // labelRuns names each run by its date (to the minute), adding the commit

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -162,7 +163,7 @@ func versionsChart(vc *Case) (report.Chart, bool) {
 	models := []string{}
 	for _, tc := range vc.Curves {
 		for _, m := range tc.Models {
-			if !containsString(models, m.Model) {
+			if !slices.Contains(models, m.Model) {
 				models = append(models, m.Model)
 			}
 			for _, p := range m.Points {
@@ -171,8 +172,8 @@ func versionsChart(vc *Case) (report.Chart, bool) {
 		}
 	}
 	ref := vc.Curves[0].Reference
-	title := "Speedup vs serial at 1 core, per toolchain"
-	if ref != "serial@1" {
+	title := "Speedup vs " + strings.TrimSuffix(ref, "@1") + " at 1 core, per toolchain"
+	if ref == "own@1" {
 		title = "Speedup vs each model at 1 core, per toolchain"
 	}
 	line := charts.NewLine()
@@ -190,7 +191,7 @@ func versionsChart(vc *Case) (report.Chart, bool) {
 			dash, symbol = []string{"dashed", "dotted"}[(ti-1)%2], "diamond"
 		}
 		for _, m := range tc.Models {
-			color := report.ModelColor(indexOf(models, m.Model))
+			color := report.ModelColor(slices.Index(models, m.Model))
 			data := make([]opts.LineData, 0, len(m.Points))
 			for _, p := range m.Points {
 				d := opts.LineData{Value: []float64{float64(p.Procs), report.Round(p.Speedup)}, Symbol: symbol, SymbolSize: 7}
@@ -214,17 +215,6 @@ func versionsChart(vc *Case) (report.Chart, bool) {
 	names = append(names, idealName)
 	line.Validate()
 	return report.Chart{ID: vc.ID + "-toolchains", Options: line.JSON(), Series: names}, true
-}
-
-func containsString(s []string, v string) bool { return indexOf(s, v) >= 0 }
-
-func indexOf(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
-	}
-	return -1
 }
 
 // Markdown implements Section: per machine and case, a table of changes per

@@ -17,7 +17,6 @@ import (
 	"concbench/report"
 	"concbench/report/results"
 
-	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchproc"
 )
 
@@ -121,10 +120,9 @@ type Benchmark struct {
 	// has too few measurements for an interval.
 	Lo *float64 `json:"lo"`
 	Hi *float64 `json:"hi"`
-	// P is the p-value of a Mann-Whitney U test that both samples come
-	// from the same distribution; Significant reports P < alpha.
-	P           float64 `json:"p"`
-	Significant bool    `json:"significant"`
+	// Test is the outcome of the comparison's test, at the analysis's
+	// significance level.
+	report.Test
 }
 
 // Improved reports whether the change is for the better in its unit.
@@ -151,7 +149,8 @@ type EfficiencyChange struct {
 // Curves are one toolchain's speedup curves on one case.
 type Curves struct {
 	Toolchain string `json:"toolchain"`
-	// Reference is "serial@1" (the baseline model at one core) or "own@1".
+	// Reference is the baseline model at one core, such as "serial@1", or
+	// "own@1" (each model's own one-core result).
 	Reference string        `json:"reference"`
 	Models    []CurveSeries `json:"models"`
 }
@@ -171,35 +170,20 @@ type CurvePoint struct {
 	Oversubscribed bool     `json:"oversubscribed,omitempty"`
 }
 
-// versionsSampleKey identifies one sample of the comparison.
-type versionsSampleKey struct {
-	machine   string
-	toolchain string
-	caseKey   benchproc.Key
-	model     string
-	procs     int
-	unit      string
-}
-
-// versionsCaseKey identifies one case on one machine.
-type versionsCaseKey struct {
-	machine string
-	caseKey benchproc.Key
-}
-
-// versionsMachineData accumulates one machine.
-type versionsMachineData struct {
-	env        results.Env
+// A machine is the runs of one machine, one per toolchain.
+type machine struct {
+	env results.Env
+	// runs holds the index of each toolchain's run in the grouping and in
+	// the report; toolchains lists the toolchains in the order of the runs.
+	runs       map[string]int
 	toolchains []string
-	cases      []benchproc.Key
-	seen       map[benchproc.Key]bool
 }
 
-// Analyze implements report.Analyzer. It fails when Base names a toolchain that is
-// not in the results; fewer than two toolchains give a Analysis with a Note
-// and no machines.
-func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) {
-	v := &Analysis{Alpha: benchmath.DefaultThresholds.CompareAlpha, Machines: []Machine{}}
+// Analyze implements report.Analyzer. It fails when Base names a toolchain
+// that is not in the results; fewer than two toolchains give an Analysis
+// with a Note and no machines.
+func (a Analyzer) Analyze(g *report.Grouping, rep *report.Report) (any, error) {
+	v := &Analysis{Alpha: rep.Stats.Alpha(), Machines: []Machine{}}
 	for _, c := range rep.Config {
 		if c.Key == toolchainKey {
 			v.Toolchains = append(v.Toolchains, c.Values...)
@@ -222,97 +206,62 @@ func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) 
 		v.Note = "toolchain is not a split-by key, so the runs merge toolchains and cannot be compared"
 		return v, nil
 	}
-	v.Base = a.Base
-	if v.Base == "" {
-		v.Base = v.Toolchains[0]
-	}
+	v.Base = cmp.Or(a.Base, v.Toolchains[0])
 
-	// Group every measurement by machine (the split-by keys other than
-	// toolchain), toolchain, case, model, core count and unit.
-	samples := map[versionsSampleKey][]float64{}
-	// byCase lists each machine's and case's sample keys, so that a case
-	// is compared without a walk over every sample.
-	byCase := map[versionsCaseKey][]versionsSampleKey{}
-	machines := map[string]*versionsMachineData{}
-	var machineOrder []string
-	// toolchain is a split-by key, so each Env names one toolchain and
-	// one machine.
-	type envInfo struct {
-		tc, mk string
-		env    results.Env
+	// toolchain is a split-by key, so each run is one toolchain on one
+	// machine: the split-by keys other than toolchain.
+	var machines []*machine
+	byEnv := map[string]*machine{}
+	for i, rg := range g.Runs {
+		env := results.EnvOf(rg.Env)
+		tc, menv := env.Get(toolchainKey), env.Without(toolchainKey)
+		m := byEnv[menv.String()]
+		if m == nil {
+			m = &machine{env: menv, runs: map[string]int{}}
+			byEnv[menv.String()] = m
+			machines = append(machines, m)
+		}
+		if _, ok := m.runs[tc]; !ok {
+			m.toolchains = append(m.toolchains, tc)
+		}
+		m.runs[tc] = i
 	}
-	envs := map[benchproc.Key]envInfo{}
-	for i := range ds.Observations {
-		o := &ds.Observations[i]
-		ei, ok := envs[o.Env]
-		if !ok {
-			ei.env = results.EnvOf(o.Env).Without(toolchainKey)
-			ei.tc, ei.mk = o.ConfigValue(toolchainKey), ei.env.String()
-			envs[o.Env] = ei
-		}
-		tc, env, mk := ei.tc, ei.env, ei.mk
-		md := machines[mk]
-		if md == nil {
-			md = &versionsMachineData{env: env, seen: map[benchproc.Key]bool{}}
-			machines[mk] = md
-			machineOrder = append(machineOrder, mk)
-		}
-		if !slices.Contains(md.toolchains, tc) {
-			md.toolchains = append(md.toolchains, tc)
-		}
-		if !md.seen[o.Case] {
-			md.seen[o.Case] = true
-			md.cases = append(md.cases, o.Case)
-		}
-		for _, val := range o.Values {
-			k := versionsSampleKey{mk, tc, o.Case, o.Model, o.Procs, val.Unit}
-			if _, ok := samples[k]; !ok {
-				ck := versionsCaseKey{mk, o.Case}
-				byCase[ck] = append(byCase[ck], k)
-			}
-			samples[k] = append(samples[k], val.Value)
-		}
-	}
-	// The core analysis holds each toolchain's speedups, one run per
-	// machine and toolchain.
-	runs := map[[2]string]runCases{}
-	for i := range rep.Runs {
-		r := &rep.Runs[i]
-		rc := runCases{}
-		for ci := range r.Cases {
-			rc[r.Cases[ci].FullName()] = &r.Cases[ci]
-		}
-		runs[[2]string{r.Env.Without(toolchainKey).String(), r.Env.Get(toolchainKey)}] = rc
-	}
-
-	for mi, mk := range machineOrder {
-		md := machines[mk]
-		vm := Machine{ID: fmt.Sprintf("v%d", mi+1), Env: md.env, Cases: []Case{}}
+	for mi, m := range machines {
+		vm := Machine{ID: fmt.Sprintf("v%d", mi+1), Env: m.env, Cases: []Case{}}
 		if vm.Env == nil {
 			vm.Env = results.Env{}
 		}
-		if slices.Contains(md.toolchains, v.Base) {
+		if slices.Contains(m.toolchains, v.Base) {
 			vm.Toolchains = append(vm.Toolchains, v.Base)
 		}
-		for _, tc := range md.toolchains {
+		for _, tc := range m.toolchains {
 			if tc != v.Base {
 				vm.Toolchains = append(vm.Toolchains, tc)
 			}
 		}
 		switch {
-		case !slices.Contains(md.toolchains, v.Base):
+		case !slices.Contains(m.toolchains, v.Base):
 			vm.Note = fmt.Sprintf("the baseline toolchain %s did not run on this machine", v.Base)
-		case len(md.toolchains) < 2:
+		case len(m.toolchains) < 2:
 			vm.Note = fmt.Sprintf("only %s ran on this machine", v.Base)
 		}
 		if vm.Note != "" {
 			v.Machines = append(v.Machines, vm)
 			continue
 		}
-		cases := slices.Clone(md.cases)
+		var cases []benchproc.Key
+		seen := map[benchproc.Key]bool{}
+		for _, tc := range vm.Toolchains {
+			for _, cg := range g.Runs[m.runs[tc]].Cases {
+				if !seen[cg.Key] {
+					seen[cg.Key] = true
+					cases = append(cases, cg.Key)
+				}
+			}
+		}
 		benchproc.SortKeys(cases)
 		for ci, ck := range cases {
-			vc := compareCase(ds, rep, samples, byCase[versionsCaseKey{mk, ck}], runs, mk, vm.Toolchains, ck)
+			vc := compareCase(g, rep, m, vm.Toolchains, ck)
 			vc.ID = fmt.Sprintf("%s-c%d", vm.ID, ci+1)
 			vm.Cases = append(vm.Cases, vc)
 		}
@@ -323,52 +272,61 @@ func (a Analyzer) Analyze(ds *results.Dataset, rep *report.Report) (any, error) 
 
 // compareCase compares one case of one machine across toolchains; the
 // first toolchain is the baseline.
-func compareCase(ds *results.Dataset, rep *report.Report, samples map[versionsSampleKey][]float64, keys []versionsSampleKey, runs map[[2]string]runCases, mk string, toolchains []string, ck benchproc.Key) Case {
-	vc := Case{
-		Changes: []Change{},
-		Curves:  []Curves{},
-	}
-	vc.Name, vc.Params = ds.CaseName(ck)
-	// The unit compared: time per operation, else the first unit that is
-	// not an allocation count.
-	units := map[string]bool{}
+func compareCase(g *report.Grouping, rep *report.Report, m *machine, toolchains []string, ck benchproc.Key) Case {
+	st := rep.Stats
+	vc := Case{Changes: []Change{}, Curves: []Curves{}}
+	vc.Name, vc.Params = g.Dataset.CaseName(ck)
+	// Each toolchain's case in the grouping and in the core analysis.
+	groups := map[string]*report.CaseGroup{}
+	cores := map[string]*report.Case{}
+	var units []string
 	type mp struct {
 		model string
 		procs int
 	}
 	benches := map[mp]bool{}
-	for _, k := range keys {
-		units[k.unit] = true
-		benches[mp{k.model, k.procs}] = true
-	}
-	for _, u := range slices.SortedFunc(maps.Keys(units), report.CompareUnits) {
-		if !report.IsAllocUnit(u) {
-			vc.Unit = u
-			break
+	for _, tc := range toolchains {
+		i := m.runs[tc]
+		cg := g.Runs[i].Case(ck)
+		if cg == nil {
+			continue
+		}
+		groups[tc], cores[tc] = cg, &rep.Runs[i].Cases[cg.Index]
+		units = append(units, cg.Units...)
+		for _, b := range cg.Benchmarks {
+			benches[mp{b.Model, b.Procs}] = true
 		}
 	}
+	vc.Unit = report.PrimaryUnit(units)
 	if vc.Unit == "" {
 		return vc
 	}
-	vc.HigherIsBetter = report.HigherIsBetter(ds.Units, vc.Unit)
+	vc.HigherIsBetter = st.HigherIsBetter(vc.Unit)
 	order := slices.SortedFunc(maps.Keys(benches), func(a, b mp) int {
-		if c := report.CompareModels(a.model, b.model, rep.Baseline); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.procs, b.procs)
+		return cmp.Or(report.CompareModels(a.model, b.model, rep.Baseline), cmp.Compare(a.procs, b.procs))
 	})
+	sample := func(tc string, b mp) []float64 {
+		if cg := groups[tc]; cg != nil {
+			if bm := cg.Benchmark(b.model, b.procs); bm != nil {
+				if s := bm.Sample(vc.Unit); s != nil {
+					return s.Values
+				}
+			}
+		}
+		return nil
+	}
 	base := toolchains[0]
 	for _, tc := range toolchains[1:] {
 		ch := Change{Toolchain: tc, Benchmarks: []Benchmark{}, Efficiency: []EfficiencyChange{}}
 		logSum, n := 0.0, 0
 		for _, b := range order {
-			bs := samples[versionsSampleKey{mk, base, ck, b.model, b.procs, vc.Unit}]
-			ns := samples[versionsSampleKey{mk, tc, ck, b.model, b.procs, vc.Unit}]
+			bs, ns := sample(base, b), sample(tc, b)
 			if len(bs) == 0 || len(ns) == 0 {
 				continue
 			}
-			bc := compareSamples(bs, ns, rep.Confidence)
-			bc.Model, bc.Procs = b.model, b.procs
+			c := report.Compare(st.Summarize(vc.Unit, bs), st.Summarize(vc.Unit, ns))
+			bc := Benchmark{Model: b.model, Procs: b.procs, Base: c.Ref, New: c.New, Test: c.Test}
+			bc.Ratio, bc.Lo, bc.Hi = c.Ratio()
 			if bc.Ratio > 0 && finite(bc.Ratio) {
 				logSum += math.Log(bc.Ratio)
 				n++
@@ -378,40 +336,20 @@ func compareCase(ds *results.Dataset, rep *report.Report, samples map[versionsSa
 		if n > 0 {
 			ch.Geomean = new(math.Exp(logSum / float64(n)))
 		}
-		ch.Efficiency = efficiencyChanges(runs[[2]string{mk, base}], runs[[2]string{mk, tc}], vc)
+		ch.Efficiency = efficiencyChanges(cores[base], cores[tc], vc.Unit, rep.Baseline)
 		vc.Changes = append(vc.Changes, ch)
 	}
 	for _, tc := range toolchains {
-		if c := runs[[2]string{mk, tc}][vc.FullName()]; c != nil {
-			vc.Curves = append(vc.Curves, curvesOf(tc, c, vc.Unit))
+		if c := cores[tc]; c != nil {
+			vc.Curves = append(vc.Curves, curvesOf(tc, c, vc.Unit, rep.Baseline))
 		}
 	}
 	return vc
 }
 
-// compareSamples summarises two samples and compares them.
-func compareSamples(base, cur []float64, confidence float64) Benchmark {
-	bs := benchmath.NewSample(base, &benchmath.DefaultThresholds)
-	ns := benchmath.NewSample(cur, &benchmath.DefaultThresholds)
-	bc := Benchmark{Base: report.EstimateOf(bs, confidence), New: report.EstimateOf(ns, confidence)}
-	if bc.Base.Median != 0 {
-		bc.Ratio = bc.New.Median / bc.Base.Median
-	}
-	if bc.Base.Lo != nil && bc.New.Lo != nil && *bc.Base.Lo > 0 && *bc.New.Lo > 0 {
-		bc.Lo, bc.Hi = new(*bc.New.Lo / *bc.Base.Hi), new(*bc.New.Hi / *bc.Base.Lo)
-	}
-	c := benchmath.AssumeNothing.Compare(bs, ns)
-	bc.P = c.P
-	bc.Significant = c.P < c.Alpha
-	return bc
-}
-
-// runCases indexes the cases of one run by their full name.
-type runCases map[string]*report.Case
-
 // curvesOf returns one toolchain's speedup curves of a case.
-func curvesOf(tc string, c *report.Case, unit string) Curves {
-	tcv := Curves{Toolchain: tc, Reference: reference(c), Models: []CurveSeries{}}
+func curvesOf(tc string, c *report.Case, unit, baseline string) Curves {
+	tcv := Curves{Toolchain: tc, Reference: reference(c, baseline), Models: []CurveSeries{}}
 	t := c.Unit(unit)
 	if t == nil {
 		return tcv
@@ -435,10 +373,11 @@ func curvesOf(tc string, c *report.Case, unit string) Curves {
 	return tcv
 }
 
-// reference names what a case's speedups are measured against.
-func reference(c *report.Case) string {
+// reference names what a case's speedups are measured against: the
+// baseline model at one core, such as "serial@1", or "own@1".
+func reference(c *report.Case, baseline string) string {
 	if c.HasBaseline {
-		return "serial@1"
+		return baseline + "@1"
 	}
 	return "own@1"
 }
@@ -447,19 +386,18 @@ func reference(c *report.Case) string {
 // largest core count both toolchains ran it at, preferring core counts that
 // are not oversubscribed, since efficiency past the CPU count measures the
 // machine rather than the code.
-func efficiencyChanges(baseRun, newRun runCases, vc Case) []EfficiencyChange {
+func efficiencyChanges(bc, nc *report.Case, unit, baseline string) []EfficiencyChange {
 	out := []EfficiencyChange{}
-	bc, nc := baseRun[vc.FullName()], newRun[vc.FullName()]
 	if bc == nil || nc == nil {
 		return out
 	}
-	bt, nt := bc.Unit(vc.Unit), nc.Unit(vc.Unit)
+	bt, nt := bc.Unit(unit), nc.Unit(unit)
 	if bt == nil || nt == nil {
 		return out
 	}
 	// Both toolchains must measure against the same kind of reference.
 	useBaseline := bc.HasBaseline && nc.HasBaseline
-	ref := "serial@1"
+	ref := baseline + "@1"
 	if !useBaseline {
 		ref = "own@1"
 	}
@@ -520,3 +458,26 @@ func From(rep *report.Report) *Analysis {
 }
 
 func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+// Families implements report.FamilyLister: the benchmarks of one case
+// compared between the baseline toolchain and one other, on one machine,
+// are one family, as benchstat reads one table.
+func (v *Analysis) Families() []report.Family {
+	var out []report.Family
+	for mi := range v.Machines {
+		for ci := range v.Machines[mi].Cases {
+			c := &v.Machines[mi].Cases[ci]
+			for chi := range c.Changes {
+				ch := &c.Changes[chi]
+				f := report.Family{Name: c.ID + " " + ch.Toolchain + " vs " + v.Base, Alpha: v.Alpha}
+				for bi := range ch.Benchmarks {
+					f.Tests = append(f.Tests, &ch.Benchmarks[bi].Test)
+				}
+				if len(f.Tests) > 0 {
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	return out
+}
