@@ -9,17 +9,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"concbench/report"
 	"concbench/report/internal/golden"
 	"concbench/report/results"
-	"concbench/report/versions"
 )
 
 // benchLines is the size of the results file the speed benchmark analyses.
@@ -105,107 +101,6 @@ func BenchmarkReport(b *testing.B) {
 	})
 }
 
-// TestWriteJSONIsEncodingJSON checks that WriteJSON, which encodes the
-// cases in parallel and splices them in, writes the bytes encoding/json
-// writes for the whole report: on the recorded results read together
-// (several runs, the Go versions data), and on reports whose strings and
-// extensions hold the token the cases are spliced at.
-func TestWriteJSONIsEncodingJSON(t *testing.T) {
-	var inputs []results.Input
-	for _, name := range goldenInputs(t) {
-		inputs = append(inputs, results.Input{Name: name, R: bytes.NewReader(golden.RepoFile(t, name))})
-	}
-	ds, err := results.Read(inputs, results.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	recorded, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: []report.Analyzer{versions.Analyzer{}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(recorded.Runs) < 2 || len(recorded.Extensions) == 0 {
-		t.Fatalf("the recorded results give %d runs and %d extensions; want several runs and an extension", len(recorded.Runs), len(recorded.Extensions))
-	}
-	const token = `"cases":null`
-	for _, tc := range []struct {
-		name string
-		rep  *report.Report
-	}{
-		{"recorded", recorded},
-		{"empty", &report.Report{}},
-		{"token in strings and extensions", &report.Report{
-			Inputs: []results.InputSummary{{File: token}},
-			Config: []results.ConfigEntry{{Key: token, Values: []string{token}}},
-			Runs: []report.Run{
-				{ID: token, Env: []results.KeyValue{{Key: token, Value: token}}},
-				{ID: "r2", Cases: []report.Case{}},
-				{ID: "r3", NCPUSource: token, Cases: []report.Case{{ID: token, Name: token, Params: token}, {ID: "c2"}}},
-			},
-			Extensions: map[string]any{"cases": nil, "x": map[string]any{"cases": nil}},
-			Warnings:   []results.Warning{{Kind: token, Msg: token}},
-		}},
-		{"strings to escape", &report.Report{Runs: []report.Run{{ID: "r1", Cases: []report.Case{{
-			ID: "c1", Name: "<script>&\"\\\n\t\b\f\x01\x7f\xff\u2028\u2029é", Params: "/k=\"v\"",
-			Units: []report.UnitTable{{Unit: "a<b>/op", Models: []report.ModelSeries{{Model: "m&n", Points: []report.Point{{}}}}}},
-		}}}}}},
-		{"floats and nils", &report.Report{Runs: []report.Run{{ID: "r1", Cases: []report.Case{{
-			ID: "c1", Procs: []int{}, Units: []report.UnitTable{
-				{Unit: "sec/op"},
-				{Unit: "x", Models: []report.ModelSeries{{Model: "m"}, {Model: "n", Points: []report.Point{
-					{Procs: 1, N: 6, Median: 1.5e-9, Lo: ptr(1e-7), Hi: ptr(2e21), Oversubscribed: true,
-						VsBaseline:     &report.Speedup{Value: 1, Test: report.Test{P: 1}, Reference: true},
-						VsSelf:         &report.Speedup{Value: 0.000001, Lo: ptr(-0.0), Hi: ptr(1e20), Test: report.Test{P: 0.002, Significant: true}},
-						Efficiency:     ptr(123456789.125),
-						SelfEfficiency: ptr(-3e-300)},
-				}}}},
-			},
-		}}}}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			want, err := json.Marshal(tc.rep)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want = append(want, '\n')
-			var got bytes.Buffer
-			if err := report.WriteJSON(&got, tc.rep); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), got.String()); diff != "" {
-				t.Errorf("WriteJSON differs from encoding/json (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestCaseJSONFields pins the fields and json tags of the types WriteJSON
-// encodes by hand (a case and everything in it): a field added, renamed or
-// retagged there must be added to the encoder in page.go too, and then
-// here.
-func TestCaseJSONFields(t *testing.T) {
-	want := map[string][]string{
-		"Case":        {`ID json:"id"`, `Name json:"name"`, `Params json:"params"`, `HasBaseline json:"hasBaseline"`, `Procs json:"procs"`, `Units json:"units"`},
-		"UnitTable":   {`Unit json:"unit"`, `HigherIsBetter json:"higherIsBetter"`, `Models json:"models"`},
-		"ModelSeries": {`Model json:"model"`, `Points json:"points"`},
-		"Point": {`Procs json:"procs"`, `Oversubscribed json:"oversubscribed,omitempty"`, `N json:"n"`, `Median json:"median"`, `Lo json:"lo"`, `Hi json:"hi"`,
-			`VsBaseline json:"vsBaseline,omitempty"`, `VsSelf json:"vsSelf,omitempty"`, `Efficiency json:"efficiency,omitempty"`, `SelfEfficiency json:"selfEfficiency,omitempty"`},
-		"Speedup": {`Value json:"value"`, `Lo json:"lo"`, `Hi json:"hi"`, `Test `, `Reference json:"reference,omitempty"`},
-	}
-	got := map[string][]string{}
-	for _, v := range []any{report.Case{}, report.UnitTable{}, report.ModelSeries{}, report.Point{}, report.Speedup{}} {
-		typ := reflect.TypeOf(v)
-		fields := []string{}
-		for i := range typ.NumField() {
-			f := typ.Field(i)
-			fields = append(fields, f.Name+" "+string(f.Tag))
-		}
-		got[typ.Name()] = fields
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("fields of the hand-encoded types (-want +got):\n%s", diff)
-	}
-}
-
 // TestWriteJSONNonFinite checks that WriteJSON, like encoding/json, fails
 // on a value JSON cannot hold and writes nothing.
 func TestWriteJSONNonFinite(t *testing.T) {
@@ -223,5 +118,3 @@ func TestWriteJSONNonFinite(t *testing.T) {
 		}
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
