@@ -166,13 +166,10 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 		names:      map[string]nameKeys{},
 		cfg:        cfg,
 	}
-	// The observations are collected in blocks and copied once into a
-	// slice of the right length, rather than grown by append: a large file
-	// has hundreds of thousands of them.
-	// The first block holds every observation when the inputs tell their
-	// size (files read into memory do), so that nothing is copied at all.
-	var blocks [][]Observation
-	block := make([]Observation, 0, max(1024, observationsHint(inputs)))
+	// Inputs that tell their size (files read into memory do) give the
+	// number of observations to expect, so that a large file's hundreds of
+	// thousands of them are not copied as the slice grows.
+	ds.Observations = make([]Observation, 0, observationsHint(inputs))
 	reader := new(benchfmt.Reader)
 	for _, in := range inputs {
 		reader.Reset(in.R, in.Name)
@@ -200,11 +197,7 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 					continue
 				}
 				summary.Results++
-				if len(block) == cap(block) {
-					blocks = append(blocks, block)
-					block = make([]Observation, 0, min(2*cap(block), maxObservationBlock))
-				}
-				block = append(block, obs)
+				ds.Observations = append(ds.Observations, obs)
 			}
 		}
 		if err := reader.Err(); err != nil {
@@ -217,19 +210,6 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 			ds.Warnings = append(ds.Warnings, Warning{File: in.Name, Kind: "empty", Msg: fmt.Sprintf("none of its %d benchmark results pass the filter", lines)})
 		}
 		ds.Inputs = append(ds.Inputs, summary)
-	}
-	blocks = append(blocks, block)
-	n := 0
-	for _, b := range blocks {
-		n += len(b)
-	}
-	if len(blocks) == 1 && n > 0 {
-		ds.Observations = block
-	} else if n > 0 {
-		ds.Observations = make([]Observation, 0, n)
-		for _, b := range blocks {
-			ds.Observations = append(ds.Observations, b...)
-		}
 	}
 	ds.Units = reader.Units()
 	ds.Config = cfg.entries()
@@ -287,13 +267,9 @@ func observationsHint(inputs []Input) int {
 
 // resultLineBytes is a little under the length of a recorded result line
 // (a benchmark name with its keys, the iterations, and time, rate and
-// allocation figures take about 140 bytes). Inputs of shorter lines fill
-// the first block and go on in further ones.
+// allocation figures take about 140 bytes). Inputs of shorter lines grow
+// the slice beyond the hint.
 const resultLineBytes = 128
-
-// maxObservationBlock is the largest number of observations Read collects
-// in one block.
-const maxObservationBlock = 64 << 10
 
 // valueBlock is the number of values allocated at once for observations.
 const valueBlock = 4096

@@ -54,10 +54,10 @@ func TestReadConfigAcrossInputs(t *testing.T) {
 	}
 }
 
-// TestReadBlocks checks that Read keeps every observation in order whether
-// its input tells its size (one block of the estimated size) or not (blocks
-// joined at the end), for inputs of long and of short result lines.
-func TestReadBlocks(t *testing.T) {
+// TestReadSizes checks that Read keeps every observation in order whether
+// its input tells its size (the slice starts at the estimated length) or
+// not, for inputs of long and of short result lines.
+func TestReadSizes(t *testing.T) {
 	type obs struct {
 		Line  int
 		Model string
@@ -69,7 +69,7 @@ func TestReadBlocks(t *testing.T) {
 		format string
 	}{
 		{"short lines", "BenchmarkX/model=m%d-%d 1 %d ns/op\n"},
-		// Longer than the estimate per line: one block when sized.
+		// Longer than the estimate per line: the slice never grows.
 		{"long lines", "BenchmarkLongerName/model=m%d/input=%[1]d/items=64/label=abcdefghijklmnopqrstuvwxyz0123456789-%d 100 %d ns/op 12345 items/s 652 B/op 13 allocs/op\n"},
 	} {
 		var b strings.Builder
