@@ -3,12 +3,9 @@ package report
 import (
 	"fmt"
 	"math"
-	"slices"
-	"sync"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/go-echarts/go-echarts/v2/types"
 )
 
 // A Chart is one echarts chart of the page: the id of the element it is drawn
@@ -33,8 +30,8 @@ var palette = [...]string{"#5470c6", "#ee6666", "#91cc75", "#fac858", "#73c0de",
 // model's line, its whiskers and its bar share one colour.
 func ModelColor(i int) string { return palette[i%len(palette)] }
 
-// IdealColor is the colour of the ideal-scaling line.
-const IdealColor = "#999999"
+// idealColor is the colour of the line of ideal scaling.
+const idealColor = "#999999"
 
 // chartInit is the common size and look of every chart.
 func chartInit() opts.Initialization {
@@ -83,8 +80,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		title, id, yName = "Efficiency (speedup / cores) "+ref, c.ID+"-efficiency", "efficiency"
 	}
 	maxProcs := c.Procs[len(c.Procs)-1]
-	line := newLine()
-	line.MultiSeries = make(charts.MultiSeries, 0, 2*len(t.Models)+1)
+	line := charts.NewLine()
 	line.SetGlobalOptions(ChartGlobals(title, c.FullName()+" ("+t.Unit+")")...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: maxProcs, MinInterval: 1}),
@@ -127,45 +123,60 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 			continue
 		}
 		color := ModelColor(i)
-		AddSeries(&line.MultiSeries, charts.SingleSeries{Name: name, Type: types.ChartLine, Data: data},
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+		line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
 		names = append(names, name)
 		if len(bars) > 0 {
-			line.MultiSeries = append(line.MultiSeries, Whiskers(name, color, bars))
+			line.Overlap(Whiskers(name, color, bars))
 		}
 	}
-	// The ideal: y = x for speedup, y = 1 for efficiency.
+	var over []charts.SeriesOpts
+	if run.NCPU > 0 && maxProcs > run.NCPU {
+		// An area over the whole height from the CPU count to the
+		// largest core count: both corners give only xAxis.
+		over = append(over, charts.WithMarkAreaData([]opts.MarkAreaData{
+			{
+				Name:  fmt.Sprintf("oversubscribed (> %d CPUs)", run.NCPU),
+				XAxis: run.NCPU,
+				MarkAreaStyle: opts.MarkAreaStyle{
+					ItemStyle: &opts.ItemStyle{Color: "rgba(200, 80, 80, 0.08)"},
+					Label:     &opts.Label{Position: "insideTop", Color: "#a33"},
+				},
+			},
+			{XAxis: maxProcs},
+		}))
+	}
+	names = append(names, AddIdeal(line, maxProcs, efficiency, over...))
+	return NewChart(id, line, names)
+}
+
+// AddIdeal adds the line of ideal scaling up to maxProcs cores to a chart
+// of speedups against cores, y = cores, or y = 1 for a chart of
+// efficiencies, dashed and grey, with options for more; it returns the
+// line's name.
+func AddIdeal(line *charts.Line, maxProcs int, efficiency bool, options ...charts.SeriesOpts) string {
 	ideal := []opts.LineData{{Value: []float64{1, 1}}, {Value: []float64{float64(maxProcs), float64(maxProcs)}}}
-	idealName := "ideal (y = cores)"
+	name := "ideal (y = cores)"
 	if efficiency {
 		ideal[1].Value = []float64{float64(maxProcs), 1}
-		idealName = "ideal (y = 1)"
+		name = "ideal (y = 1)"
 	}
-	idealOpts := []charts.SeriesOpts{
-		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Color: IdealColor, Width: 1.5}),
-		charts.WithItemStyleOpts(opts.ItemStyle{Color: IdealColor}),
+	options = append([]charts.SeriesOpts{
+		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Color: idealColor, Width: 1.5}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: idealColor}),
 		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
-	}
-	if run.NCPU > 0 && maxProcs > run.NCPU {
-		idealOpts = append(idealOpts,
-			// An area over the whole height from the CPU count to the
-			// largest core count: both items give only xAxis.
-			charts.WithSeriesOpts(func(s *charts.SingleSeries) {
-				s.MarkAreas = &opts.MarkAreas{Data: []any{[]map[string]any{
-					{
-						"name":      fmt.Sprintf("oversubscribed (> %d CPUs)", run.NCPU),
-						"xAxis":     run.NCPU,
-						"itemStyle": map[string]any{"color": "rgba(200, 80, 80, 0.08)"},
-						"label":     map[string]any{"position": "insideTop", "color": "#a33"},
-					},
-					{"xAxis": maxProcs},
-				}}}
-			}))
-	}
-	AddSeries(&line.MultiSeries, charts.SingleSeries{Name: idealName, Type: types.ChartLine, Data: ideal}, idealOpts...)
-	names = append(names, idealName)
-	line.Validate()
-	return Chart{ID: id, Options: line.JSON(), Series: names}
+	}, options...)
+	line.AddSeries(name, ideal, options...)
+	return name
+}
+
+// NewChart returns the chart of id drawn by a go-echarts chart, whose
+// visible series are named series.
+func NewChart(id string, c interface {
+	Validate()
+	JSON() map[string]any
+}, series []string) Chart {
+	c.Validate()
+	return Chart{ID: id, Options: c.JSON(), Series: series}
 }
 
 // largestChart draws the primary unit of every model at the case's largest
@@ -185,8 +196,7 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 	if run.NCPU > 0 && procs > run.NCPU {
 		title += " (oversubscribed)"
 	}
-	bar := newBar()
-	bar.MultiSeries = make(charts.MultiSeries, 0, 2)
+	bar := charts.NewBar()
 	bar.SetGlobalOptions(ChartGlobals(title, c.FullName())...)
 	var models []string
 	var data []opts.BarData
@@ -211,64 +221,12 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 	)
 	bar.SetXAxis(models)
 	name := "median " + unit
-	AddSeries(&bar.MultiSeries, charts.SingleSeries{Name: name, Type: types.ChartBar, Data: data, BarMaxWidth: "48"})
+	// opts.BarChart has no maximum width: set the series' own field.
+	bar.AddSeries(name, data, charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "48" }))
 	if len(bars) > 0 {
-		bar.MultiSeries = append(bar.MultiSeries, Whiskers("95% interval", "#333333", bars))
+		bar.Overlap(Whiskers("95% interval", "#333333", bars))
 	}
-	bar.Validate()
-	return Chart{ID: c.ID + "-largest", Options: bar.JSON(), Series: []string{name}}
-}
-
-// A new go-echarts chart fills in its defaults with a reflective walk over
-// its whole configuration, which took a tenth of the time of a large
-// report. Every chart of a case starts from the same defaults, so each is a
-// copy of one chart built once, with its own copy of the lists the options
-// write into. The template's assets are validated once, so that validating
-// a copy only reads them.
-var (
-	lineTemplate = sync.OnceValue(func() *charts.Line {
-		c := charts.NewLine()
-		c.Validate()
-		return c
-	})
-	barTemplate = sync.OnceValue(func() *charts.Bar {
-		c := charts.NewBar()
-		c.Validate()
-		return c
-	})
-)
-
-// newLine returns a line chart equal to a new one of charts.NewLine.
-func newLine() *charts.Line {
-	c := new(charts.Line)
-	*c = *lineTemplate()
-	ownLists(&c.RectChart)
-	return c
-}
-
-// newBar returns a bar chart equal to a new one of charts.NewBar.
-func newBar() *charts.Bar {
-	c := new(charts.Bar)
-	*c = *barTemplate()
-	ownLists(&c.RectChart)
-	return c
-}
-
-// ownLists gives a chart copied from a template its own copies of the
-// lists that options append to, so that no chart writes into another's.
-func ownLists(rc *charts.RectChart) {
-	rc.XAxisList = slices.Clone(rc.XAxisList)
-	rc.YAxisList = slices.Clone(rc.YAxisList)
-	rc.Colors = slices.Clone(rc.Colors)
-}
-
-// AddSeries appends a series configured by options. Unlike the charts'
-// AddSeries methods it skips go-echarts' reflective walk for default
-// values, none of which these series use; on a large report that walk was
-// a tenth of the run time.
-func AddSeries(multi *charts.MultiSeries, s charts.SingleSeries, options ...charts.SeriesOpts) {
-	s.ConfigureSeriesOpts(options...)
-	*multi = append(*multi, s)
+	return NewChart(c.ID+"-largest", bar, []string{name})
 }
 
 // commonLargestProcs returns the largest GOMAXPROCS every model of t ran
@@ -291,20 +249,17 @@ func commonLargestProcs(c *Case, t *UnitTable) int {
 	return c.Procs[len(c.Procs)-1]
 }
 
-// Whiskers returns a custom series of interval whiskers: each datum is
-// [x, lo, hi]. The page's script draws it (see renderItem in page.js); the
-// series carries no code.
-func Whiskers(name, color string, data [][3]float64) charts.SingleSeries {
-	return charts.SingleSeries{
-		Name:  name,
-		Type:  types.ChartCustom,
-		Data:  data,
-		Color: color,
-		Encode: &opts.Encode{
-			X: 0,
-			Y: []int{1, 2},
-		},
+// Whiskers returns a chart of interval whiskers to overlap on another
+// (charts.RectChart.Overlap): each datum is [x, lo, hi]. The page's script
+// draws it (see errorBar in page.js); the series carries no code.
+func Whiskers(name, color string, data [][3]float64) *charts.Custom {
+	items := make([]opts.CustomData, len(data))
+	for i, d := range data {
+		items[i] = opts.CustomData{Value: []float64{d[0], d[1], d[2]}}
 	}
+	c := charts.NewCustom()
+	c.AddSeries(name, items, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithEncodeOpts(opts.Encode{X: 0, Y: []int{1, 2}}))
+	return c
 }
 
 // ModelName names a model's series; results without a model key still get

@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/go-echarts/go-echarts/v2/types"
 )
 
 // Section renders the history that [Analyzer] stored in the
@@ -84,15 +83,13 @@ func historyChart(h *Analysis, hb *Benchmark) report.Chart {
 				bars = append(bars, [3]float64{float64(p.Run), report.Round(*p.Lo * scale), report.Round(*p.Hi * scale)})
 			}
 		}
-		report.AddSeries(&line.MultiSeries, charts.SingleSeries{Name: l.Label, Type: types.ChartLine, Data: data},
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+		line.AddSeries(l.Label, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
 		names = append(names, l.Label)
 		if len(bars) > 0 {
-			line.MultiSeries = append(line.MultiSeries, report.Whiskers(l.Label, color, bars))
+			line.Overlap(report.Whiskers(l.Label, color, bars))
 		}
 	}
-	line.Validate()
-	return report.Chart{ID: "history-" + hb.ID, Options: line.JSON(), Series: names}
+	return report.NewChart("history-"+hb.ID, line, names)
 }
 
 // Markdown implements Section: the runs, then one row per benchmark and

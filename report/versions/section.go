@@ -12,7 +12,6 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/go-echarts/go-echarts/v2/types"
 )
 
 // Section renders the Go versions comparison that
@@ -201,20 +200,14 @@ func versionsChart(vc *Case) (report.Chart, bool) {
 				data = append(data, d)
 			}
 			name := report.ModelName(m.Model) + " (" + tc.Toolchain + ")"
-			report.AddSeries(&line.MultiSeries, charts.SingleSeries{Name: name, Type: types.ChartLine, Data: data},
+			line.AddSeries(name, data,
 				charts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
 				charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2, Type: dash}))
 			names = append(names, name)
 		}
 	}
-	idealName := "ideal (y = cores)"
-	report.AddSeries(&line.MultiSeries, charts.SingleSeries{Name: idealName, Type: types.ChartLine, Data: []opts.LineData{{Value: []float64{1, 1}}, {Value: []float64{float64(maxProcs), float64(maxProcs)}}}},
-		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Color: report.IdealColor, Width: 1.5}),
-		charts.WithItemStyleOpts(opts.ItemStyle{Color: report.IdealColor}),
-		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
-	names = append(names, idealName)
-	line.Validate()
-	return report.Chart{ID: vc.ID + "-toolchains", Options: line.JSON(), Series: names}, true
+	names = append(names, report.AddIdeal(line, maxProcs, false))
+	return report.NewChart(vc.ID+"-toolchains", line, names), true
 }
 
 // Markdown implements Section: per machine and case, a table of changes per
