@@ -80,7 +80,11 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		title, id, yName = "Efficiency (speedup / cores) "+ref, c.ID+"-efficiency", "efficiency"
 	}
 	maxProcs := c.Procs[len(c.Procs)-1]
-	line := charts.NewLine()
+	line, whiskers := charts.NewLine(), charts.NewCustom()
+	// Room for every series, a line and whiskers per model and the ideal,
+	// so that adding them copies none of go-echarts' large series values.
+	line.MultiSeries = make(charts.MultiSeries, 0, 2*len(t.Models)+1)
+	whiskers.MultiSeries = make(charts.MultiSeries, 0, len(t.Models))
 	line.SetGlobalOptions(ChartGlobals(title, c.FullName()+" ("+t.Unit+")")...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: maxProcs, MinInterval: 1}),
@@ -126,8 +130,11 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
 		names = append(names, name)
 		if len(bars) > 0 {
-			line.Overlap(Whiskers(name, color, bars))
+			AddWhiskers(whiskers, name, color, bars)
 		}
+	}
+	if len(whiskers.MultiSeries) > 0 {
+		line.Overlap(whiskers)
 	}
 	var over []charts.SeriesOpts
 	if run.NCPU > 0 && maxProcs > run.NCPU {
@@ -197,6 +204,7 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 		title += " (oversubscribed)"
 	}
 	bar := charts.NewBar()
+	bar.MultiSeries = make(charts.MultiSeries, 0, 2)
 	bar.SetGlobalOptions(ChartGlobals(title, c.FullName())...)
 	var models []string
 	var data []opts.BarData
@@ -224,7 +232,9 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 	// opts.BarChart has no maximum width: set the series' own field.
 	bar.AddSeries(name, data, charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "48" }))
 	if len(bars) > 0 {
-		bar.Overlap(Whiskers("95% interval", "#333333", bars))
+		whiskers := charts.NewCustom()
+		AddWhiskers(whiskers, "95% interval", "#333333", bars)
+		bar.Overlap(whiskers)
 	}
 	return NewChart(c.ID+"-largest", bar, []string{name})
 }
@@ -249,17 +259,18 @@ func commonLargestProcs(c *Case, t *UnitTable) int {
 	return c.Procs[len(c.Procs)-1]
 }
 
-// Whiskers returns a chart of interval whiskers to overlap on another
-// (charts.RectChart.Overlap): each datum is [x, lo, hi]. The page's script
-// draws it (see errorBar in page.js); the series carries no code.
-func Whiskers(name, color string, data [][3]float64) *charts.Custom {
+// AddWhiskers adds to c a series of interval whiskers: each datum is
+// [x, lo, hi]. The page's script draws them (see errorBar in page.js); the
+// series carries no code. A chart's whiskers are one custom chart, added to
+// it with Overlap once they are all in: each go-echarts chart fills in its
+// defaults with a reflective walk over its whole configuration, which one
+// chart per series of whiskers made the costliest part of the page.
+func AddWhiskers(c *charts.Custom, name, color string, data [][3]float64) {
 	items := make([]opts.CustomData, len(data))
 	for i, d := range data {
 		items[i] = opts.CustomData{Value: []float64{d[0], d[1], d[2]}}
 	}
-	c := charts.NewCustom()
 	c.AddSeries(name, items, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithEncodeOpts(opts.Encode{X: 0, Y: []int{1, 2}}))
-	return c
 }
 
 // ModelName names a model's series; results without a model key still get

@@ -305,10 +305,8 @@ func MarkdownCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
 // it writes the page, which takes longer, so a faster encoder of its own
 // would not make the command faster.
 func WriteJSON(w io.Writer, rep *Report) error {
-	b, err := json.Marshal(rep)
-	if err != nil {
+	if err := json.NewEncoder(w).Encode(rep); err != nil {
 		return fmt.Errorf("encoding report: %w", err)
 	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return nil
 }

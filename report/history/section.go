@@ -63,7 +63,7 @@ func historyChart(h *Analysis, hb *Benchmark) report.Chart {
 	for i, r := range h.Runs {
 		labels[i] = r.Label
 	}
-	line := charts.NewLine()
+	line, whiskers := charts.NewLine(), charts.NewCustom()
 	line.SetGlobalOptions(report.ChartGlobals(report.UnitTitle(hb.Unit)+" over runs", hb.Name)...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Rotate: 20}}),
@@ -86,8 +86,11 @@ func historyChart(h *Analysis, hb *Benchmark) report.Chart {
 		line.AddSeries(l.Label, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
 		names = append(names, l.Label)
 		if len(bars) > 0 {
-			line.Overlap(report.Whiskers(l.Label, color, bars))
+			report.AddWhiskers(whiskers, l.Label, color, bars)
 		}
+	}
+	if len(whiskers.MultiSeries) > 0 {
+		line.Overlap(whiskers)
 	}
 	return report.NewChart("history-"+hb.ID, line, names)
 }
