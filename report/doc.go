@@ -1,28 +1,83 @@
 // Package report turns Go benchmark results into the concbench report: the
 // speedup of each concurrency model against the number of cores it ran on.
+// It is the core of the report's packages, split by concern as
+// golang.org/x/perf is (benchfmt reads, benchproc groups, benchmath
+// computes, benchtab presents):
 //
-// The pipeline has three steps, each with its own function:
+//	report/results   reading results files into a Dataset (benchfmt, benchproc)
+//	report           the core: grouping, statistics, the cases, the page (this package)
+//	report/versions  the Go versions comparison and its section
+//	report/history   the history of runs and its section
+//	report/gate      the regression gate
+//	report/scaling   scaling-law fits: numbers in, fits out (a leaf)
 //
-//  1. [Read] parses one or more results files in the Go benchmark format with
-//     golang.org/x/perf/benchfmt, filters them with a benchproc filter and
-//     groups every result by benchproc projections: the benchmark name, the
-//     /model key, the other name keys, /gomaxprocs (a name without a -N suffix
-//     ran at GOMAXPROCS=1) and the configuration keys that separate runs
-//     (toolchain, machine, ...). The output is a [results.Dataset]: every observation
-//     with its position in its file and its configuration, and the warnings
-//     about lines that could not be used.
-//  2. [Analyze] summarises each group with golang.org/x/perf/benchmath (the
-//     median and its 95% interval, Mann-Whitney U tests for comparisons) and
-//     computes, for every case, model and core count, the speedup against the
-//     serial model at one core, the speedup against the model's own one-core
-//     result and the parallel efficiency. The output is a [Report], the one
-//     data structure every chart and table is drawn from; it is also written
-//     as report.json by [WriteJSON]. [Analyzer] values add their own analysed
-//     data to it without changes here.
-//  3. [WriteHTML] and [WriteMarkdown] render the [Report] as one self-contained
-//     HTML page (the echarts library inlined, no request to any other host)
-//     and as a Markdown summary. Each part of the page is a [Section]; new
-//     parts are added by passing more sections.
+// Dependencies go one way: results, then this package, then the feature
+// packages, which import it and never each other; report/scaling imports
+// none of them; the commands in tools/ sit on top.
+//
+// The pipeline has five steps:
+//
+//  1. [results.Read] parses one or more results files in the Go benchmark
+//     format with golang.org/x/perf/benchfmt, filters them with a benchproc
+//     filter and projects every result onto the report's keys: the case
+//     (the benchmark name and its name keys other than /model), the /model
+//     key, /gomaxprocs (a name without a -N suffix ran at GOMAXPROCS=1),
+//     the split-by configuration keys (toolchain, machine, ...) and the
+//     other configuration. The output is a [results.Dataset]: every
+//     observation with its position in its file, and the warnings about
+//     lines that could not be used.
+//  2. [Group] gathers the observations into one [Grouping]: runs (one per
+//     combination of the split-by keys, or per results file too for the
+//     history), their cases, each case's benchmarks (a model at a core
+//     count) and each benchmark's sample of every unit. It is the one
+//     grouping every analysis reads, as benchtab's Builder feeds every
+//     table of benchstat.
+//  3. [Analyze] summarises every sample and compares them with one [Stats]
+//     (the unit metadata, whose assume=exact it honours, the confidence
+//     and the significance level): [Stats.Summarize] gives the median and
+//     its interval, [Compare] the one [Comparison] of two samples, read as
+//     a [Comparison.Ratio] (new over reference) or a [Comparison.Speedup].
+//     It computes, for every case, model and core count, the speedup
+//     against the baseline model at one core, the speedup against the
+//     model's own one-core result and the parallel efficiency. The output
+//     is a [Report], the one data structure every chart and table is drawn
+//     from, written as report.json by [WriteJSON] (encoding/json).
+//  4. Each [Analyzer] passed in [AnalyzeOptions] then reads the grouping and
+//     the core analysis and stores its own data in Report.Extensions under
+//     its name: the Go versions comparison, the history, and the analyses
+//     to come.
+//  5. [WriteHTML] and [WriteMarkdown] render the report as one
+//     self-contained HTML page (the echarts library inlined, no request to
+//     any other host) and as a Markdown summary. Each part of the page is a
+//     [Section]; [DefaultSections] are the cases and the warnings, and a
+//     feature package's section renders its extension.
+//
+// # Adding an analysis
+//
+// A new analysis is a package of its own under report/ (such as
+// report/versions) that imports this package and follows one pattern:
+//
+//   - an Analysis type holding its data, with json tags: it is written
+//     into report.json under its key;
+//   - an Analyzer type whose Name returns the package's Key and whose
+//     Analyze(g, rep) computes the Analysis from the [Grouping] (g.Runs[i]
+//     is the run rep.Runs[i] analyses) and the core [Report], making every
+//     summary and comparison with rep.Stats, so that a unit is tested as
+//     it is in the cases;
+//   - a From(rep) function returning the Analysis stored in the report;
+//   - a Section type whose HTML and Markdown render it, with the helpers
+//     of this package: [Escape], [ChartDiv], [Execute], [MarkdownText],
+//     the number formats ([FormatValue], [FormatEstimate], [FormatPercent],
+//     [FormatFraction]) and the chart builders on go-echarts
+//     ([ChartGlobals], [AddIdeal], [AddWhiskers], [NewChart]);
+//   - when it makes comparisons, a Families method ([FamilyLister]), so
+//     that [Report.Families] lists them for a correction for multiple
+//     testing.
+//
+// A command wires it by adding its Analyzer to AnalyzeOptions.Analyzers
+// and its Section to PageOptions.Sections (see tools/benchreport). A
+// computation that needs nothing of the report, such as fitting scaling
+// laws, belongs in a leaf package that imports none of these.
 //
 // Every string that comes from a results file (benchmark names, configuration
 // values, file names) is treated as hostile: it reaches the page only as text.

@@ -59,6 +59,7 @@ func formatSpeedup(r *Speedup) string {
 	return string(b)
 }
 
+// FormatFraction formats a fraction as a percentage, "83%"; "" for nil.
 func FormatFraction(f *float64) string {
 	if f == nil {
 		return ""

@@ -29,7 +29,10 @@ type Section interface {
 // A Fragment is the HTML body of a section and the charts drawn in it. Each
 // chart needs an element with its ID in HTML; [ChartDiv] writes one.
 type Fragment struct {
-	HTML   template.HTML
+	// HTML is the section's body, safe HTML: every string from the
+	// results in it is escaped.
+	HTML template.HTML
+	// Charts lists the charts drawn in it, in order.
 	Charts []Chart
 }
 

@@ -83,12 +83,14 @@ func (st *Stats) HigherIsBetter(unit string) bool {
 // An Estimate is the centre of a sample with its interval: the median, or
 // the mode for a unit assumed exact.
 type Estimate struct {
+	// Median is the centre.
 	Median float64 `json:"median"`
 	// Lo and Hi bound the median at the report's confidence level; nil
 	// when there are too few measurements for an interval.
 	Lo *float64 `json:"lo"`
 	Hi *float64 `json:"hi"`
-	N  int      `json:"n"`
+	// N is the number of measurements.
+	N int `json:"n"`
 }
 
 // A Summary is one sample summarised under its unit's assumption, ready to

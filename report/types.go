@@ -99,7 +99,9 @@ type UnitTable struct {
 
 // A ModelSeries is one model's results across core counts.
 type ModelSeries struct {
-	Model  string  `json:"model"`
+	// Model is the value of the /model name key, "" when there is none.
+	Model string `json:"model"`
+	// Points lists the model's points by core count, ascending.
 	Points []Point `json:"points"`
 }
 

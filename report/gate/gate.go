@@ -74,6 +74,7 @@ type Offender struct {
 	Msg string `json:"msg"`
 }
 
+// String formats the offender as "benchmark: msg".
 func (o Offender) String() string { return o.Benchmark + ": " + o.Msg }
 
 // checkKey identifies one benchmark of one run.

@@ -103,7 +103,9 @@ type Analysis struct {
 // A Run is one results file of a history.
 type Run struct {
 	// Index is the run's position on the time axis, from 0.
-	Index  int    `json:"index"`
+	Index int `json:"index"`
+	// File is the results file, and Date and Commit its date: and commit:
+	// configuration, as its first result has them.
 	File   string `json:"file"`
 	Date   string `json:"date"`
 	Commit string `json:"commit"`
@@ -119,10 +121,13 @@ type Benchmark struct {
 	ID string `json:"id"`
 	// Name is the full benchmark name as benchstat shows it, such as
 	// "Factorize/model=pool/n=10000000019/items=8-2".
-	Name           string `json:"name"`
+	Name string `json:"name"`
+	// Unit is the unit drawn, the benchmark's primary unit
+	// (report.PrimaryUnit), and HigherIsBetter says which way it improves.
 	Unit           string `json:"unit"`
 	HigherIsBetter bool   `json:"higherIsBetter"`
-	Lines          []Line `json:"lines"`
+	// Lines lists one line per combination of split-by keys, sorted.
+	Lines []Line `json:"lines"`
 }
 
 // A Line is one benchmark under one combination of split-by keys
@@ -131,7 +136,9 @@ type Line struct {
 	// Env lists the split-by keys.
 	Env results.Env `json:"env"`
 	// Label names the line by the keys that differ between lines.
-	Label  string  `json:"label"`
+	Label string `json:"label"`
+	// Points lists the line's sample in each run that has one, in time
+	// order.
 	Points []Point `json:"points"`
 }
 

@@ -17,13 +17,17 @@ type InputSummary struct {
 
 // A ConfigEntry is one file configuration key and its distinct values.
 type ConfigEntry struct {
-	Key    string   `json:"key"`
+	// Key is the configuration key, such as "toolchain".
+	Key string `json:"key"`
+	// Values lists its distinct values in the order first seen.
 	Values []string `json:"values"`
 }
 
 // A KeyValue is one configuration key and its value.
 type KeyValue struct {
-	Key   string `json:"key"`
+	// Key is the configuration key, such as "machine".
+	Key string `json:"key"`
+	// Value is its value, such as "vm".
 	Value string `json:"value"`
 }
 

@@ -76,10 +76,13 @@ type Machine struct {
 // model) compared across toolchains.
 type Case struct {
 	// ID is a stable identifier within the report, such as "v1-c2".
-	ID     string `json:"id"`
+	ID string `json:"id"`
+	// Name and Params are the case's base name and its name keys other
+	// than model, as in the core's cases.
 	Name   string `json:"name"`
 	Params string `json:"params"`
-	// Unit is the unit compared: time per operation when the case has it.
+	// Unit is the unit compared, the case's primary unit
+	// (report.PrimaryUnit), and HigherIsBetter says which way it improves.
 	Unit           string `json:"unit"`
 	HigherIsBetter bool   `json:"higherIsBetter"`
 	// Changes holds one entry per toolchain other than the baseline.
@@ -94,6 +97,7 @@ func (c *Case) FullName() string { return c.Name + c.Params }
 
 // A Change compares one toolchain with the baseline on one case.
 type Change struct {
+	// Toolchain is the toolchain compared with the baseline.
 	Toolchain string `json:"toolchain"`
 	// Benchmarks lists each model and core count that both toolchains ran.
 	Benchmarks []Benchmark `json:"benchmarks"`
@@ -108,10 +112,13 @@ type Change struct {
 // A Benchmark is one benchmark (model and core count) under the
 // baseline toolchain and another.
 type Benchmark struct {
-	Model string          `json:"model"`
-	Procs int             `json:"procs"`
-	Base  report.Estimate `json:"base"`
-	New   report.Estimate `json:"new"`
+	// Model and Procs name the benchmark within its case.
+	Model string `json:"model"`
+	Procs int    `json:"procs"`
+	// Base and New summarise its samples under the baseline toolchain and
+	// the other.
+	Base report.Estimate `json:"base"`
+	New  report.Estimate `json:"new"`
 	// Ratio is the new median over the baseline median, in the unit: above
 	// 1 means more time per operation (or more items per second).
 	Ratio float64 `json:"ratio"`
@@ -134,40 +141,51 @@ func (b Benchmark) Improved(higherIsBetter bool) bool {
 // by cores) at the largest core count, under the baseline toolchain and
 // another, each against its own toolchain's reference.
 type EfficiencyChange struct {
+	// Model is the model, and Procs the core count its efficiency is at.
 	Model string `json:"model"`
 	Procs int    `json:"procs"`
 	// Reference names what the speedup is against: the baseline model at
 	// one core ("serial@1") or, when a toolchain lacks it, each model's
 	// own one-core result ("own@1").
-	Reference string  `json:"reference"`
-	Base      float64 `json:"base"`
-	New       float64 `json:"new"`
+	Reference string `json:"reference"`
+	// Base and New are the efficiency under the baseline toolchain and
+	// the other, as fractions.
+	Base float64 `json:"base"`
+	New  float64 `json:"new"`
 	// Change is New - Base, as a fraction (0.05 is 5 percentage points).
 	Change float64 `json:"change"`
 }
 
 // Curves are one toolchain's speedup curves on one case.
 type Curves struct {
+	// Toolchain is the toolchain the curves were measured with.
 	Toolchain string `json:"toolchain"`
 	// Reference is the baseline model at one core, such as "serial@1", or
 	// "own@1" (each model's own one-core result).
-	Reference string        `json:"reference"`
-	Models    []CurveSeries `json:"models"`
+	Reference string `json:"reference"`
+	// Models lists one curve per model, in the order of the core's cases.
+	Models []CurveSeries `json:"models"`
 }
 
 // A CurveSeries is one model's speedup against cores.
 type CurveSeries struct {
-	Model  string       `json:"model"`
+	// Model is the model of the curve.
+	Model string `json:"model"`
+	// Points lists its speedups by core count, ascending.
 	Points []CurvePoint `json:"points"`
 }
 
 // A CurvePoint is one speedup of a curve.
 type CurvePoint struct {
-	Procs          int      `json:"procs"`
-	Speedup        float64  `json:"speedup"`
-	Lo             *float64 `json:"lo"`
-	Hi             *float64 `json:"hi"`
-	Oversubscribed bool     `json:"oversubscribed,omitempty"`
+	// Procs is the core count.
+	Procs int `json:"procs"`
+	// Speedup is the core's speedup of the point, with its interval (Lo
+	// and Hi, nil without one).
+	Speedup float64  `json:"speedup"`
+	Lo      *float64 `json:"lo"`
+	Hi      *float64 `json:"hi"`
+	// Oversubscribed is set when Procs exceeds the run's CPU count.
+	Oversubscribed bool `json:"oversubscribed,omitempty"`
 }
 
 // A machine is the runs of one machine, one per toolchain.
