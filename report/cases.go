@@ -108,8 +108,10 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 }
 
 // writeRow writes one table row of a point; model is already escaped. Each
-// cell is written straight into b, with no row value in between: a large
-// report has tens of thousands of rows.
+// cell is escaped by hand and written straight into b, with no row value
+// in between: a large report has tens of thousands of rows, and the same
+// rows written by an html/template took the page of 100,000 result lines
+// from 433 to 767 ms on 2 CPUs (and from 1.0 to 3.7 million allocations).
 func writeRow(b *strings.Builder, model, unit string, p *Point, speedups bool) {
 	if p.Oversubscribed {
 		b.WriteString(`<tr class="over">`)

@@ -301,9 +301,9 @@ func MarkdownCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
 // infinite or NaN float). (Indenting would double the size and the time of
 // a large report; jq or json.Indent make it readable.)
 //
-// It is encoding/json's encoding of rep: the command writes the JSON while
-// it writes the page, which takes longer, so a faster encoder of its own
-// would not make the command faster.
+// It is encoding/json's encoding of rep. The command writes the JSON while
+// it writes the page, which takes several times longer, so an encoder of
+// its own would make the command no faster.
 func WriteJSON(w io.Writer, rep *Report) error {
 	if err := json.NewEncoder(w).Encode(rep); err != nil {
 		return fmt.Errorf("encoding report: %w", err)

@@ -329,7 +329,10 @@ func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Obser
 	// The values of every observation share large blocks rather than each
 	// having its own small allocation; each observation's slice is capped
 	// at its length, so an append to it copies rather than overwriting its
-	// neighbour.
+	// neighbour. On 100,000 result lines this saves 100,000 of Read's
+	// 321,000 allocations; the time it saves was within the noise of a
+	// shared 2-CPU machine (Read 104 against 110 ms, benchreport 0.75
+	// against 0.79 s, medians of 8 interleaved rounds, p = 0.57 and 0.07).
 	if cap(p.values)-len(p.values) < len(rec.Values) {
 		p.values = make([]benchfmt.Value, 0, max(valueBlock, len(rec.Values)))
 	}
