@@ -26,6 +26,13 @@ type Analyzer interface {
 	Analyze(g *Grouping, rep *Report) (any, error)
 }
 
+// Extension returns the data the analyser named name stored in the report,
+// or the zero T when there is none or it is not a T.
+func Extension[T any](rep *Report, name string) T {
+	v, _ := rep.Extensions[name].(T)
+	return v
+}
+
 // AnalyzeOptions configures [Analyze]. The zero value uses the serial model
 // as the baseline, 95% intervals and no extensions.
 type AnalyzeOptions struct {

@@ -64,7 +64,8 @@
 //     is the run rep.Runs[i] analyses) and the core [Report], making every
 //     summary and comparison with rep.Stats, so that a unit is tested as
 //     it is in the cases;
-//   - a From(rep) function returning the Analysis stored in the report;
+//   - a From(rep) function returning the Analysis stored in the report
+//     ([Extension]);
 //   - a Section type whose HTML and Markdown render it, with the helpers
 //     of this package: [Escape], [ChartDiv], [Execute], [MarkdownText],
 //     the number formats ([FormatValue], [FormatEstimate], [FormatPercent],

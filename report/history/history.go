@@ -345,7 +345,4 @@ func lineLabel(env results.Env, keys []string) string {
 }
 
 // From returns the history stored in a report, or nil.
-func From(rep *report.Report) *Analysis {
-	h, _ := rep.Extensions[Key].(*Analysis)
-	return h
-}
+func From(rep *report.Report) *Analysis { return report.Extension[*Analysis](rep, Key) }

@@ -470,10 +470,7 @@ func listOrNone(s []string) string {
 }
 
 // From returns the Go versions comparison stored in a report, or nil.
-func From(rep *report.Report) *Analysis {
-	v, _ := rep.Extensions[Key].(*Analysis)
-	return v
-}
+func From(rep *report.Report) *Analysis { return report.Extension[*Analysis](rep, Key) }
 
 func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
 
