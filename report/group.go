@@ -79,6 +79,13 @@ type CaseGroup struct {
 	// Benchmarks lists each model at each core count in the order first
 	// seen.
 	Benchmarks []*Benchmark
+
+	byPoint map[modelProcs]*Benchmark
+}
+
+type modelProcs struct {
+	model string
+	procs int
 }
 
 // A Benchmark is one model of a case at one core count in one run: its
@@ -191,7 +198,7 @@ func (rg *RunGroup) benchmark(ds *results.Dataset, k benchKey) *Benchmark {
 	}
 	cg := rg.cases[k.caseKey]
 	if cg == nil {
-		cg = &CaseGroup{Key: k.caseKey}
+		cg = &CaseGroup{Key: k.caseKey, byPoint: map[modelProcs]*Benchmark{}}
 		cg.Name, cg.Params = ds.CaseName(k.caseKey)
 		rg.cases[k.caseKey] = cg
 		rg.Cases = append(rg.Cases, cg)
@@ -200,6 +207,7 @@ func (rg *RunGroup) benchmark(ds *results.Dataset, k benchKey) *Benchmark {
 	rg.benchmarks[k] = b
 	rg.Benchmarks = append(rg.Benchmarks, b)
 	cg.Benchmarks = append(cg.Benchmarks, b)
+	cg.byPoint[modelProcs{k.model, k.procs}] = b
 	return b
 }
 
@@ -272,12 +280,7 @@ func (rg *RunGroup) ConfigValue(keys ...string) (value, key string) {
 
 // Benchmark returns the case's benchmark of model at procs, or nil.
 func (cg *CaseGroup) Benchmark(model string, procs int) *Benchmark {
-	for _, b := range cg.Benchmarks {
-		if b.Model == model && b.Procs == procs {
-			return b
-		}
-	}
-	return nil
+	return cg.byPoint[modelProcs{model, procs}]
 }
 
 // FullName returns the case's name with its parameters.
