@@ -66,11 +66,12 @@
 //     it is in the cases;
 //   - a From(rep) function returning the Analysis stored in the report
 //     ([Extension]);
-//   - a Section type whose HTML and Markdown render it, with the helpers
-//     of this package: [Escape], [ChartDiv], [Execute], [MarkdownText],
-//     the number formats ([FormatValue], [FormatEstimate], [FormatPercent],
-//     [FormatFraction]) and the chart builders on go-echarts
-//     ([ChartGlobals], [AddIdeal], [AddWhiskers], [NewChart]);
+//   - a Section type whose HTML and Markdown render it, with the
+//     rendering functions of this package: [Escape], [ChartDiv],
+//     [Execute], [MarkdownText], the number formats ([FormatValue],
+//     [FormatEstimate], [FormatPercent], [FormatFraction]) and the chart
+//     builders on go-echarts ([ChartGlobals], [AddIdeal], [AddWhiskers],
+//     [NewChart]);
 //   - when it makes comparisons, a Families method ([FamilyLister]), so
 //     that [Report.Families] lists them for a correction for multiple
 //     testing.
