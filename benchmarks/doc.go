@@ -15,7 +15,8 @@
 //	            process against worker processes under load (load/: the
 //	            closed-loop load generator; cmd/aggregate: the service)
 //	syncprims/  seed section 7: the sync primitives
-//	pitfalls/   seed section 9: every pitfall as a test, with the Go remedy
+//	pitfalls/   seed section 9: every pitfall as a test, with the Go
+//	            remedy, and the seed's five measured by a benchmark
 //	reexec/     re-execution of the current binary as a child process (the
 //	            process pool's workers, the fetch server, the aggregation
 //	            service and its load generator, ping-pong partners)
@@ -39,7 +40,9 @@
 //	consumers  how many consumers drain the queue
 //	work       the CPU work per item: spin iterations in prodcons, trial
 //	           divisions in factorize's TaskSize
-//	kind       the variant of a primitive (goroutine, thread, process, ...)
+//	kind       the variant of a primitive (goroutine, thread, process, ...),
+//	           or of a pitfall's tasks started without a model
+//	           (go-statement)
 //	prim       the synchronisation primitive under test
 //	mix        the read/write mix of a lock benchmark
 //	deploy     how a service is deployed on k cores: single (one process,
@@ -47,6 +50,14 @@
 //	fanout     how one request calls its downstream services: serial or
 //	           concurrent
 //	clients    how many clients a closed-loop load runs
+//	pitfall    the seed's pitfall a benchmark measures: globals, blocking,
+//	           swallowed, picklable, gather
+//	errors     the error mode of a model (models.ErrorMode): fail-fast or
+//	           collect-all
+//	blocker    what runs beside the goroutine measured: syscall (blocked
+//	           in a read system call) or cpu-bound (never yields)
+//	input      the kind of a task's input: func (a function value),
+//	           exported-struct
 //
 // No name part ends in -digits: the trailing -N of a benchmark line is
 // GOMAXPROCS, set with go test -cpu, and is absent when GOMAXPROCS is 1.

@@ -75,7 +75,7 @@ func testBlockedGoroutinesParkAlone(t *testing.T) {
 }
 
 // pipe returns both ends of a pipe, closed when the test ends.
-func pipe(t *testing.T) (r, w *os.File) {
+func pipe(t testing.TB) (r, w *os.File) {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -133,6 +133,10 @@ func pingPong(n int) int {
 	return v
 }
 
+// gaugeTick is the period of the ticker whose receipts show how long
+// another goroutine kept this one from running.
+const gaugeTick = 5 * time.Millisecond
+
 // testCPUBoundGoroutineIsPreempted runs, at GOMAXPROCS=1, a goroutine that
 // computes without ever blocking, and measures the gaps between the
 // receipts of a 5 ms ticker in another goroutine. In an event loop, a
@@ -145,7 +149,6 @@ func pingPong(n int) int {
 func testCPUBoundGoroutineIsPreempted(t *testing.T) {
 	setGOMAXPROCS(t, 1)
 	const (
-		tick  = 5 * time.Millisecond
 		ticks = 40
 		// The bounds leave room for a loaded machine: while the operating
 		// system does not run this process's thread, no goroutine of it
@@ -159,29 +162,17 @@ func testCPUBoundGoroutineIsPreempted(t *testing.T) {
 		spinBudget  = 30 * time.Second
 	)
 	// The same ticker alone first, for comparison.
-	alone := medianOf(tickerGaps(tick, ticks))
+	alone := medianOf(tickerGaps(gaugeTick, ticks))
 
-	var stop atomic.Bool
-	started := make(chan struct{})
-	type spun struct {
-		x      uint64
-		ranOut bool
-	}
-	done := make(chan spun)
-	go func() {
-		x, ranOut := spin(&stop, started, spinBudget)
-		done <- spun{x, ranOut}
-	}()
-	<-started
-	gaps := tickerGaps(tick, ticks)
-	stop.Store(true)
-	if s := <-done; s.ranOut {
+	sp := startSpin(spinBudget)
+	gaps := tickerGaps(gaugeTick, ticks)
+	if sp.stop() {
 		t.Fatalf("the CPU-bound goroutine ran for its whole budget of %v before the ticker was read %d times: it was not preempted", spinBudget, ticks)
 	}
 
 	median, worst := medianOf(gaps), slices.Max(gaps)
 	t.Logf("gaps between %d receipts of a %v ticker at GOMAXPROCS=1: alone median %v; beside a CPU-bound goroutine median %v, worst %v",
-		ticks, tick, alone.Round(100*time.Microsecond), median.Round(100*time.Microsecond), worst.Round(100*time.Microsecond))
+		ticks, gaugeTick, alone.Round(100*time.Microsecond), median.Round(100*time.Microsecond), worst.Round(100*time.Microsecond))
 	if median > medianBound {
 		t.Errorf("median gap %v exceeds %v: the CPU-bound goroutine held the processor", median, medianBound)
 	}
@@ -190,18 +181,37 @@ func testCPUBoundGoroutineIsPreempted(t *testing.T) {
 	}
 }
 
-// tickerGaps reads a ticker of period tick n times and returns the time
-// between each receipt and the one before (the first: since the start).
+// A tickGauge reads a ticker and times the gap between each receipt and
+// the one before (the first: since the gauge was made). A goroutine kept
+// from running shows as a gap longer than the period.
+type tickGauge struct {
+	ticker *time.Ticker
+	last   time.Time
+}
+
+func newTickGauge(tick time.Duration) *tickGauge {
+	return &tickGauge{ticker: time.NewTicker(tick), last: time.Now()}
+}
+
+// next waits for the next tick and returns the gap since the last one.
+func (g *tickGauge) next() time.Duration {
+	<-g.ticker.C
+	now := time.Now()
+	gap := now.Sub(g.last)
+	g.last = now
+	return gap
+}
+
+func (g *tickGauge) stop() { g.ticker.Stop() }
+
+// tickerGaps reads a ticker of period tick n times and returns the gaps
+// between the receipts.
 func tickerGaps(tick time.Duration, n int) []time.Duration {
-	ticker := time.NewTicker(tick)
-	defer ticker.Stop()
+	g := newTickGauge(tick)
+	defer g.stop()
 	gaps := make([]time.Duration, 0, n)
-	last := time.Now()
 	for range n {
-		<-ticker.C
-		now := time.Now()
-		gaps = append(gaps, now.Sub(last))
-		last = now
+		gaps = append(gaps, g.next())
 	}
 	return gaps
 }
@@ -211,6 +221,32 @@ func medianOf(ds []time.Duration) time.Duration {
 	sorted := slices.Clone(ds)
 	slices.Sort(sorted)
 	return sorted[len(sorted)/2]
+}
+
+// A spinner is a goroutine running spin.
+type spinner struct {
+	halt   atomic.Bool
+	ranOut chan bool
+}
+
+// startSpin starts a goroutine running spin with the given budget and
+// returns once it runs.
+func startSpin(budget time.Duration) *spinner {
+	sp := &spinner{ranOut: make(chan bool)}
+	started := make(chan struct{})
+	go func() {
+		_, ranOut := spin(&sp.halt, started, budget)
+		sp.ranOut <- ranOut
+	}()
+	<-started
+	return sp
+}
+
+// stop stops the spinning goroutine, waits for its end, and reports
+// whether it had run out of its budget first.
+func (sp *spinner) stop() (ranOut bool) {
+	sp.halt.Store(true)
+	return <-sp.ranOut
 }
 
 // spin computes until stop is set, or until budget has passed, which it
@@ -230,4 +266,63 @@ func spin(stop *atomic.Bool, started chan<- struct{}, budget time.Duration) (x u
 		}
 	}
 	return x, false
+}
+
+// benchBlocking reads a 5 ms ticker once per operation beside a blocker,
+// a goroutine that either waits in a blocking read system call
+// (blocker=syscall, the seed's blocking call) or computes without ever
+// yielding (blocker=cpu-bound), from before the first operation to after
+// the last. In an event loop either would hold the loop, and the ticker,
+// for as long as it lasts. It reports max-gap-ns and p50-gap-ns, the worst
+// and the median gap between two receipts of the ticker over the sample,
+// and blocker-ns, how long the blocker lasted: the gap an event loop
+// would have shown. ns/op is the mean gap.
+func benchBlocking(b *testing.B) {
+	b.Run("blocker=syscall", func(b *testing.B) {
+		r, w := pipe(b)
+		r.Fd() // blocking mode: the read is a system call, as in the test
+		returned := make(chan string, 1)
+		start := time.Now()
+		go blockInSyscall(r, returned)
+		waitForStates(b, map[string]string{"blockInSyscall": "syscall"})
+		gaps := measureGaps(b)
+		if _, err := w.WriteString("syscall"); err != nil {
+			b.Fatal(err)
+		}
+		if got := <-returned; got != "syscall" {
+			b.Fatalf("the blocked read returned %q", got)
+		}
+		reportGaps(b, gaps, time.Since(start))
+	})
+	b.Run("blocker=cpu-bound", func(b *testing.B) {
+		start := time.Now()
+		sp := startSpin(patience)
+		gaps := measureGaps(b)
+		if sp.stop() {
+			b.Fatalf("the CPU-bound goroutine ran for its whole budget of %v: it was not preempted", patience)
+		}
+		reportGaps(b, gaps, time.Since(start))
+	})
+}
+
+// measureGaps reads a ticker of period gaugeTick once per operation and
+// returns the gaps.
+func measureGaps(b *testing.B) []time.Duration {
+	g := newTickGauge(gaugeTick)
+	defer g.stop()
+	// A first receipt puts the reads in step with the ticker: a tick that
+	// came while this goroutine waited to start the loop would make the
+	// first operation look instant, and b.Loop run 100 times too many.
+	g.next()
+	var gaps []time.Duration
+	for b.Loop() {
+		gaps = append(gaps, g.next())
+	}
+	return gaps
+}
+
+func reportGaps(b *testing.B, gaps []time.Duration, blocker time.Duration) {
+	b.ReportMetric(float64(slices.Max(gaps)), "max-gap-ns")
+	b.ReportMetric(float64(medianOf(gaps)), "p50-gap-ns")
+	b.ReportMetric(float64(blocker), "blocker-ns")
 }

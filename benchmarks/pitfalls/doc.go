@@ -7,6 +7,16 @@
 //
 //	go test -race -v ./pitfalls
 //
+// BenchmarkPitfall measures the observable of each of the seed's five
+// pitfalls, so that a results file can say whether the seed's warning
+// holds in Go: one sub-benchmark per pitfall and variant
+// (BenchmarkPitfall/pitfall=NAME/...), each reusing its test's code. An
+// operation takes microseconds to a few milliseconds, 10 ms at most, so a
+// sample takes about -benchtime. The metrics are given below, beside each
+// test:
+//
+//	go test -run '^$' -bench Pitfall ./pitfalls
+//
 // Some pitfalls end the process (an unrecovered panic, a deadlock). Their
 // tests run a small program in a child process and check its exit status
 // and output: the test binary itself, re-executed, for the panic, and
@@ -31,6 +41,12 @@
 // package variable and reports the value it sees; the parent's copy is
 // unchanged, while the serial model, in process, changes it.
 //
+// Benchmark: pitfall=globals/model=serial and model=procpool run the same
+// three tasks once per operation. seen-by-parent is the share, from 0 to
+// 1, of the tasks' additions to the package variable that the parent's
+// copy shows after Map returns: 1 in process, 0 across processes, where
+// the seed's warning holds.
+//
 // # A blocking call in a coroutine blocks the whole event loop
 //
 // Seed: "协程中调用阻塞函数会阻塞整个事件循环:用 loop.run_in_executor 或
@@ -54,6 +70,17 @@
 // beside a CPU-bound goroutine, a 5 ms ticker is read with a median gap
 // near 20 ms and a bounded worst gap.
 //
+// Benchmark: pitfall=blocking/blocker=syscall and blocker=cpu-bound read a
+// 5 ms ticker once per operation beside a goroutine blocked in a read
+// system call, or computing without ever yielding, for the whole sample.
+// max-gap-ns and p50-gap-ns are the worst and the median time between two
+// receipts of the ticker; blocker-ns is how long the blocker lasted, the
+// gap an event loop running it would show. The seed's warning would hold
+// if max-gap-ns reached blocker-ns; in Go it stays near the 5 ms period
+// beside the system call, and near the 10 to 20 ms of preemption beside
+// the computation at GOMAXPROCS=1 (near 5 ms from GOMAXPROCS=2 on, where
+// the computation has a processor of its own). ns/op is the mean gap.
+//
 // # Exceptions are swallowed by a thread pool
 //
 // Seed: "线程池中异常会被吞掉:必须 future.result() 或 as_completed 才会抛出"
@@ -70,6 +97,14 @@
 //
 // Test: TestExceptionsSwallowedByPool.
 //
+// Benchmark: pitfall=swallowed/kind=go-statement and
+// model=pool/errors=collect-all run four tasks once per operation, two of
+// which return an error (none panics: a bare goroutine's panic would end
+// the benchmark's process), each task counting its own failure.
+// returned-errors/op is the failures the caller gets back, lost-errors/op
+// those it does not: 0 and 2 for the go statement, which has no result to
+// give back, 2 and 0 for the pool.
+//
 // # ProcessPoolExecutor tasks must be picklable
 //
 // Seed: "ProcessPoolExecutor 任务必须可 pickle:lambda、嵌套函数会报错"
@@ -83,6 +118,13 @@
 // so, promptly, instead of a hang.
 //
 // Test: TestTasksMustBePicklable.
+//
+// Benchmark: pitfall=picklable/model=procpool/input=func sends a function
+// value as a task's input, once per operation: ns/op is the time Map takes
+// to return the error (it starts a worker process first), errors/op is 1
+// when every call failed. model=procpool/input=exported-struct is the
+// remedy, two tasks of a struct with exported fields, for comparison: its
+// errors/op is 0.
 //
 // # One failure in asyncio.gather cancels the others
 //
@@ -105,6 +147,17 @@
 // return_exceptions=True behaviour.
 //
 // Test: TestGatherOneFailure.
+//
+// Benchmark: pitfall=gather/model=goroutines/errors=fail-fast and
+// errors=collect-all run four tasks once per operation under the
+// goroutines model, the counterpart of gather: task 0 fails once the
+// others have started, and each of the other three then waits up to 10 ms
+// for its context to be cancelled. cancelled/op counts those whose context
+// was cancelled, finished/op those that ran to their end: 3 and 0 under
+// fail-fast (TaskGroup's behaviour, which the seed ascribes to gather), 0
+// and 3 under collect-all (gather(return_exceptions=True); plain gather
+// returns the first error and cancels nothing, which no model does). A
+// collect-all operation takes the 10 ms wait.
 //
 // # Go's own pitfalls
 //

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"concbench/benchmarks/models"
 
@@ -57,29 +58,103 @@ func testFailFastCancels(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			// If the others were not cancelled, they would wait for this
-			// deadline and see context.DeadlineExceeded instead.
+			// deadline and see context.DeadlineExceeded, or nothing.
 			ctx, cancel := context.WithTimeout(t.Context(), patience)
 			defer cancel()
-			var started sync.WaitGroup
-			started.Add(n - 1)
-			seen := make([]error, n) // what each task saw; each writes its own entry
-			err := tc.run(ctx, func(ctx context.Context, i int) error {
-				if i == 0 {
-					started.Wait()
-					return errBoom
-				}
-				started.Done()
-				<-ctx.Done()
-				seen[i] = ctx.Err()
-				return seen[i]
-			})
+			batch := newOneFails(n, patience)
+			err := tc.run(ctx, batch.task)
 			if !errors.Is(err, errBoom) || err.Error() != tc.wantErr {
 				t.Errorf("error %v, want %q wrapping errBoom", err, tc.wantErr)
 			}
 			want := []string{"", "context canceled", "context canceled", "context canceled"}
-			if diff := cmp.Diff(want, errorTexts(seen)); diff != "" {
+			if diff := cmp.Diff(want, errorTexts(batch.seen)); diff != "" {
 				t.Errorf("what the other tasks saw (-want +got):\n%s", diff)
 			}
+		})
+	}
+}
+
+// A oneFails is a batch of n tasks in which task 0 fails once the other
+// tasks have started. Each other task then waits, for at most wait, for its
+// context to be cancelled, and records what its context says: the seed's
+// "one failure cancels the others", or not.
+type oneFails struct {
+	wait    time.Duration
+	started sync.WaitGroup
+	failed  chan struct{} // closed when task 0 fails
+	seen    []error       // ctx.Err() of each task at its end; each writes its own entry
+}
+
+func newOneFails(n int, wait time.Duration) *oneFails {
+	o := &oneFails{wait: wait, failed: make(chan struct{}), seen: make([]error, n)}
+	o.started.Add(n - 1)
+	return o
+}
+
+// task runs task i of the batch.
+func (o *oneFails) task(ctx context.Context, i int) error {
+	if i == 0 {
+		o.started.Wait()
+		close(o.failed)
+		return errBoom
+	}
+	o.started.Done()
+	<-o.failed
+	timer := time.NewTimer(o.wait)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+	case <-timer.C:
+	}
+	o.seen[i] = ctx.Err()
+	return o.seen[i]
+}
+
+// gatherTasks is the size of the gather pitfall's batch, and gatherWait how
+// long each of the others waits for its cancellation after the failure. A
+// fail-fast cancellation takes microseconds; the wait is what a collect-all
+// operation costs.
+const (
+	gatherTasks = 4
+	gatherWait  = 10 * time.Millisecond
+)
+
+// benchGather runs a oneFails batch of four tasks once per operation under
+// models.Goroutines (the counterpart of asyncio.gather), with fail-fast
+// errors (errors=fail-fast, what asyncio.TaskGroup does) and collect-all
+// errors (errors=collect-all, gather(return_exceptions=True)). It reports
+// cancelled/op, how many of the three other tasks saw their context
+// cancelled within gatherWait of the failure, and finished/op, how many
+// ran to their end uncancelled.
+func benchGather(b *testing.B) {
+	for _, mode := range []models.ErrorMode{models.FailFast, models.CollectAll} {
+		b.Run("model="+string(models.Goroutines)+"/errors="+mode.String(), func(b *testing.B) {
+			in := make([]int, gatherTasks)
+			for i := range in {
+				in[i] = i
+			}
+			var cancelled, finished int
+			for b.Loop() {
+				batch := newOneFails(gatherTasks, gatherWait)
+				job := models.Job[int, struct{}]{Run: func(ctx context.Context, i int) (struct{}, error) {
+					return struct{}{}, batch.task(ctx, i)
+				}}
+				_, err := models.Map(b.Context(), models.Goroutines, job, in, models.Options{Errors: mode})
+				if !errors.Is(err, errBoom) {
+					b.Fatalf("error %v, want one wrapping errBoom", err)
+				}
+				// An if, not a switch: go1.26.8's compiler crashes on a
+				// tagless switch with a "case seen == nil" in a b.Loop body.
+				for _, seen := range batch.seen[1:] {
+					if errors.Is(seen, context.Canceled) {
+						cancelled++
+					} else if seen == nil {
+						finished++
+					}
+				}
+			}
+			b.ReportMetric(float64(cancelled)/float64(b.N), "cancelled/op")
+			b.ReportMetric(float64(finished)/float64(b.N), "finished/op")
 		})
 	}
 }

@@ -31,6 +31,18 @@ var addToCounter = models.Register(registry, models.Job[int, counterSeen]{
 	},
 })
 
+// globalsInputs are what the tasks add to counter, one task each.
+var globalsInputs = []int{1, 2, 3}
+
+// addAll sets counter to 0 and adds each of globalsInputs to it under model
+// m, one task at a time (a single worker), and returns what each task saw
+// and the parent's counter afterwards.
+func addAll(ctx context.Context, m models.Model) (seen []counterSeen, parent int, err error) {
+	counter = 0
+	seen, err = models.Map(ctx, m, addToCounter, globalsInputs, models.Options{Workers: 1})
+	return seen, counter, err
+}
+
 func TestGlobalsNotSharedAcrossProcesses(t *testing.T) {
 	// What one Map call showed.
 	type outcome struct {
@@ -51,13 +63,12 @@ func TestGlobalsNotSharedAcrossProcesses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run("model="+string(tc.model), func(t *testing.T) {
-			counter = 0
 			t.Cleanup(func() { counter = 0 })
-			seen, err := models.Map(t.Context(), tc.model, addToCounter, []int{1, 2, 3}, models.Options{Workers: 1})
+			seen, parent, err := addAll(t.Context(), tc.model)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := outcome{Parent: counter, InParent: true}
+			got := outcome{Parent: parent, InParent: true}
 			pids := make(map[int]bool)
 			for _, s := range seen {
 				got.Seen = append(got.Seen, s.Value)
@@ -70,6 +81,31 @@ func TestGlobalsNotSharedAcrossProcesses(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
+		})
+	}
+}
+
+// benchGlobals runs the tasks of TestGlobalsNotSharedAcrossProcesses in
+// this process (serial) and in a worker process (procpool), once per
+// operation, and reports seen-by-parent: the share of the tasks' additions
+// to counter that this process's counter shows after Map returns.
+func benchGlobals(b *testing.B) {
+	total := 0
+	for _, n := range globalsInputs {
+		total += n
+	}
+	for _, m := range []models.Model{models.Serial, models.ProcPool} {
+		b.Run("model="+string(m), func(b *testing.B) {
+			b.Cleanup(func() { counter = 0 })
+			var seen float64
+			for b.Loop() {
+				_, parent, err := addAll(b.Context(), m)
+				if err != nil {
+					b.Fatal(err)
+				}
+				seen += float64(parent) / float64(total)
+			}
+			b.ReportMetric(seen/float64(b.N), "seen-by-parent")
 		})
 	}
 }

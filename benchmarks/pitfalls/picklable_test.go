@@ -39,18 +39,26 @@ var (
 	})
 )
 
-func TestTasksMustBePicklable(t *testing.T) {
+// A picklableCase is one Map call on the process pool, with a job or an
+// input that can or cannot cross to a worker process.
+type picklableCase struct {
+	name string
+	// input names the case's benchmark (input=NAME); "" for none.
+	input string
+	// run calls Map on the process pool and returns the results and the
+	// error.
+	run     func(ctx context.Context) ([]int, error)
+	want    []int
+	wantErr []string // substrings of the error; none means no error
+}
+
+// picklableCases returns the cases of TestTasksMustBePicklable.
+func picklableCases() []picklableCase {
 	offset := 10 // captured by the closures below, as by a Python lambda
-	tests := []struct {
-		name string
-		// run calls Map on the process pool and returns the results and
-		// the error.
-		run     func(ctx context.Context) ([]int, error)
-		want    []int
-		wantErr []string // substrings of the error; none means no error
-	}{
+	return []picklableCase{
 		{
-			name: "function value as input",
+			name:  "function value as input",
+			input: "func",
 			run: func(ctx context.Context) ([]int, error) {
 				return models.Map(ctx, models.ProcPool, callFunc, []func() int{func() int { return offset }}, models.Options{})
 			},
@@ -95,14 +103,18 @@ func TestTasksMustBePicklable(t *testing.T) {
 			wantErr: []string{"item 0:", `job "add-offset" is not registered in the worker process`},
 		},
 		{
-			name: "remedy: registered job, exported fields",
+			name:  "remedy: registered job, exported fields",
+			input: "exported-struct",
 			run: func(ctx context.Context) ([]int, error) {
 				return models.Map(ctx, models.ProcPool, sumExported, []Point{{1, 2}, {3, offset}}, models.Options{})
 			},
 			want: []int{3, 13},
 		},
 	}
-	for _, tc := range tests {
+}
+
+func TestTasksMustBePicklable(t *testing.T) {
+	for _, tc := range picklableCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			// A hang would end here, as a deadline error, not as a stuck test.
 			ctx, cancel := context.WithTimeout(t.Context(), patience)
@@ -128,6 +140,35 @@ func TestTasksMustBePicklable(t *testing.T) {
 			if err != nil {
 				t.Logf("error: %v", err)
 			}
+		})
+	}
+}
+
+// benchPicklable runs the cases of TestTasksMustBePicklable that have an
+// input name once per operation: input=func, a function value as the
+// input (the seed's lambda), which cannot cross to a worker process, and
+// input=exported-struct, the remedy. ns/op is the time Map takes to return
+// the error, or the results; errors/op is 1 when every call failed, 0 when
+// none did.
+func benchPicklable(b *testing.B) {
+	for _, tc := range picklableCases() {
+		if tc.input == "" {
+			continue
+		}
+		b.Run("model=procpool/input="+tc.input, func(b *testing.B) {
+			ctx, cancel := context.WithTimeout(b.Context(), patience)
+			defer cancel()
+			errs := 0
+			for b.Loop() {
+				_, err := tc.run(ctx)
+				if (err != nil) != (len(tc.wantErr) > 0) {
+					b.Fatalf("error %v, want one mentioning %q", err, tc.wantErr)
+				}
+				if err != nil {
+					errs++
+				}
+			}
+			b.ReportMetric(float64(errs)/float64(b.N), "errors/op")
 		})
 	}
 }

@@ -132,7 +132,7 @@ func goroutineStates(funcs []string) map[string]string {
 // waitForStates waits until the goroutines running the functions named in
 // want are in the states want gives, yielding the processor in between so
 // that they can get there even at GOMAXPROCS=1.
-func waitForStates(t *testing.T, want map[string]string) {
+func waitForStates(t testing.TB, want map[string]string) {
 	t.Helper()
 	funcs := make([]string, 0, len(want))
 	for f := range want {
@@ -179,4 +179,16 @@ func joined(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// BenchmarkPitfall measures the observable of each of the seed's five
+// pitfalls, one sub-benchmark per pitfall and variant, so that a verdict
+// can be read from a results file. The package documentation gives each
+// pitfall's variants and metrics beside its test.
+func BenchmarkPitfall(b *testing.B) {
+	b.Run("pitfall=globals", benchGlobals)
+	b.Run("pitfall=blocking", benchBlocking)
+	b.Run("pitfall=swallowed", benchSwallowed)
+	b.Run("pitfall=picklable", benchPicklable)
+	b.Run("pitfall=gather", benchGather)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"concbench/benchmarks/models"
@@ -32,17 +33,9 @@ var failOnePanicTwo = models.Register(registry, models.Job[int, int]{
 
 func TestExceptionsSwallowedByPool(t *testing.T) {
 	t.Run("error from a bare go statement is lost", func(t *testing.T) {
-		// The task reports what it returns on a side channel, only so that
-		// the test can see the error that the go statement discards.
-		returned := make(chan error, 1)
-		task := func() error {
-			err := fmt.Errorf("task: %w", errBoom)
-			returned <- err
-			return err
-		}
-		go task() // the go statement has nowhere to put task's error
-		if err := <-returned; !errors.Is(err, errBoom) {
-			t.Errorf("task returned %v, want an error wrapping %v", err, errBoom)
+		errs := goStatement([]int{0}, func(int) error { return fmt.Errorf("task: %w", errBoom) })
+		if !errors.Is(errs[0], errBoom) {
+			t.Errorf("task returned %v, want an error wrapping %v", errs[0], errBoom)
 		}
 	})
 
@@ -78,6 +71,79 @@ func TestExceptionsSwallowedByPool(t *testing.T) {
 			}
 		})
 	}
+}
+
+// goStatement runs task on each input in a goroutine of its own, started
+// with a bare go statement, which discards what task returns, and waits for
+// every task to end. It returns the errors the tasks returned, in the order
+// they ended: each task also sends its error on a side channel, only so
+// that the caller can count what the go statement lost.
+func goStatement(inputs []int, task func(int) error) []error {
+	returned := make(chan error, len(inputs))
+	for _, in := range inputs {
+		f := func() error {
+			err := task(in)
+			returned <- err
+			return err
+		}
+		go f() // the go statement has nowhere to put f's error
+	}
+	errs := make([]error, 0, len(inputs))
+	for range inputs {
+		errs = append(errs, <-returned)
+	}
+	return errs
+}
+
+// swallowedInputs are four tasks of failOnePanicTwo, two of which (input
+// 1) fail. None panics: a panic in a bare goroutine ends the process, which
+// TestExceptionsSwallowedByPool shows in a child process.
+var swallowedInputs = []int{0, 1, 1, 3}
+
+// benchSwallowed runs the four tasks of swallowedInputs once per operation,
+// each started by a bare go statement (kind=go-statement), or through
+// models.Pool with collect-all errors, the counterpart of calling
+// future.result() on every future. Each task counts its own failure; the
+// benchmark reports returned-errors/op, the failures the caller gets back
+// (for a go statement, none: it has no result), and lost-errors/op, the
+// failures it does not.
+func benchSwallowed(b *testing.B) {
+	b.Run("kind=go-statement", func(b *testing.B) {
+		var failed int
+		for b.Loop() {
+			errs := goStatement(swallowedInputs, func(n int) error {
+				_, err := failOnePanicTwo.Run(b.Context(), n)
+				return err
+			})
+			for _, err := range errs {
+				if err != nil {
+					failed++
+				}
+			}
+		}
+		reportSwallowed(b, failed, 0)
+	})
+	b.Run("model=pool/errors="+models.CollectAll.String(), func(b *testing.B) {
+		var failed atomic.Int64
+		job := models.Job[int, int]{Run: func(ctx context.Context, n int) (int, error) {
+			v, err := failOnePanicTwo.Run(ctx, n)
+			if err != nil {
+				failed.Add(1)
+			}
+			return v, err
+		}}
+		returned := 0
+		for b.Loop() {
+			_, err := models.Map(b.Context(), models.Pool, job, swallowedInputs, models.Options{Errors: models.CollectAll})
+			returned += len(joined(err))
+		}
+		reportSwallowed(b, int(failed.Load()), returned)
+	})
+}
+
+func reportSwallowed(b *testing.B, failed, returned int) {
+	b.ReportMetric(float64(returned)/float64(b.N), "returned-errors/op")
+	b.ReportMetric(float64(failed-returned)/float64(b.N), "lost-errors/op")
 }
 
 // describeTaskErrors describes each error joined in err as "item I: error:
