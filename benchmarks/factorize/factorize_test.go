@@ -113,9 +113,20 @@ type size struct {
 	items int
 }
 
+// seedThreads is the seed's ThreadPoolExecutor(max_workers=8): its CPU
+// case runs 8 tasks on 8 threads.
+const seedThreads = 8
+
 // BenchmarkFactorize factorises items copies of n under every model.
 // items=8 is the seed's count: at most 8-way parallel whatever the cores;
-// items=64 shows how finer granularity lets more cores help.
+// items=64 shows how finer granularity lets more cores help. Beside every
+// model at its default bound (the bounded ones run GOMAXPROCS tasks at
+// once, so that procpool's k worker processes use k cores), items=8 also
+// runs the seed's thread pool, model=pool with workers=8: 8 goroutines
+// taking turns on GOMAXPROCS processors, the GIL's counterpart at
+// GOMAXPROCS=1. The seed's process pool of 8 on its 8 cores is procpool
+// at GOMAXPROCS=8; procpool with workers=8 on fewer cores would run on
+// more cores than GOMAXPROCS says, and is left out.
 func BenchmarkFactorize(b *testing.B) {
 	for _, sz := range profile.Pick(b, sizes.quick, sizes.full, sizes.seed) {
 		in := make([]int64, sz.items)
@@ -124,14 +135,25 @@ func BenchmarkFactorize(b *testing.B) {
 		}
 		for _, m := range models.All() {
 			b.Run(fmt.Sprintf("model=%s/n=%d/items=%d", m, sz.n, sz.items), func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := models.Map(b.Context(), m, Job, in, models.Options{}); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.ReportMetric(float64(sz.items)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
+				benchFactorize(b, m, in, 0)
+			})
+		}
+		if sz.items == seedThreads {
+			b.Run(fmt.Sprintf("model=%s/n=%d/items=%d/workers=%d", models.Pool, sz.n, sz.items, seedThreads), func(b *testing.B) {
+				benchFactorize(b, models.Pool, in, seedThreads)
 			})
 		}
 	}
+}
+
+// benchFactorize factorises in under model m with the given bound (0: the
+// model's default) once per operation and reports items/s.
+func benchFactorize(b *testing.B, m models.Model, in []int64, workers int) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := models.Map(b.Context(), m, Job, in, models.Options{Workers: workers}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "items/s")
 }

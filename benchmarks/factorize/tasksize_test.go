@@ -3,6 +3,7 @@ package factorize
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"testing"
 
 	"concbench/benchmarks/models"
@@ -16,13 +17,31 @@ import (
 // the trial-division work of one task, from about 10 µs to about 100 ms
 // on a machine that divides in 2 ns; every size of a profile runs the same
 // total work per operation, split into tasks of that size.
-var taskSizes = struct {
-	quick, full []int64 // divisions per task
-	total       struct{ quick, full int64 }
-}{
-	quick: []int64{5000, 50000, 500000},
-	full:  []int64{5000, 15000, 50000, 150000, 500000, 5000000, 50000000},
-	total: struct{ quick, full int64 }{quick: 1e7, full: 6e8},
+//
+// The sweep is not one of the seed's cases, so the seed profile, which
+// runs the seed's own inputs, runs a short version of it: the seed's
+// serial loop, thread pool and process pool at three sizes around the one
+// where processes start to pay (0.1 ms, 1 ms and 10 ms per task), with the
+// full profile's total work.
+var taskSizes = struct{ quick, full, seed taskSweep }{
+	quick: taskSweep{sizes: []int64{5000, 50000, 500000}, total: 1e7, models: models.All()},
+	full: taskSweep{
+		sizes:  []int64{5000, 15000, 50000, 150000, 500000, 5000000, 50000000},
+		total:  6e8,
+		models: models.All(),
+	},
+	seed: taskSweep{
+		sizes:  []int64{50000, 500000, 5000000},
+		total:  6e8,
+		models: []models.Model{models.Serial, models.Pool, models.ProcPool},
+	},
+}
+
+// A taskSweep is the task-size sweep of one profile.
+type taskSweep struct {
+	sizes  []int64 // divisions per task
+	total  int64   // divisions per operation
+	models []models.Model
 }
 
 // taskPrime returns the smallest prime above work², the input of a task
@@ -40,7 +59,21 @@ func taskPrime(work int64) int64 {
 // no factor), the smallest prime above work², and of integer square root
 // work; and every size divides its profile's total work evenly.
 func TestTaskPrimes(t *testing.T) {
-	for _, work := range taskSizes.full {
+	sweeps := []struct {
+		name string
+		taskSweep
+	}{{"quick", taskSizes.quick}, {"full", taskSizes.full}, {"seed", taskSizes.seed}}
+	for _, sw := range sweeps {
+		for _, work := range sw.sizes {
+			if !slices.Contains(taskSizes.full.sizes, work) {
+				t.Errorf("%s: work=%d is not a size of the full profile, whose primes are checked below", sw.name, work)
+			}
+			if sw.total%work != 0 {
+				t.Errorf("%s: work=%d does not divide the total %d", sw.name, work, sw.total)
+			}
+		}
+	}
+	for _, work := range taskSizes.full.sizes {
 		t.Run(fmt.Sprint(work), func(t *testing.T) {
 			p := taskPrime(work)
 			if diff := cmp.Diff([]int64{p}, Factorize(p)); diff != "" {
@@ -56,24 +89,10 @@ func TestTaskPrimes(t *testing.T) {
 			}
 		})
 	}
-	for _, tc := range []struct {
-		name  string
-		sizes []int64
-		total int64
-	}{
-		{"quick", taskSizes.quick, taskSizes.total.quick},
-		{"full", taskSizes.full, taskSizes.total.full},
-	} {
-		for _, work := range tc.sizes {
-			if tc.total%work != 0 {
-				t.Errorf("%s: work=%d does not divide the total %d", tc.name, work, tc.total)
-			}
-		}
-	}
 }
 
-// BenchmarkTaskSize runs the same total work under every model, split into
-// tasks of one size per sub-benchmark: total/work copies of the smallest
+// BenchmarkTaskSize runs the same total work under every model (the seed
+// profile: three), split into tasks of one size per sub-benchmark: total/work copies of the smallest
 // prime above work², factorised. work is the number of trial divisions of
 // one task, machine-independent; the task's time on this machine is the
 // serial model's time per item (1 / its items/s at one core). A model's
@@ -83,24 +102,17 @@ func TestTaskPrimes(t *testing.T) {
 // procpool also pays for starting its worker processes, once per
 // operation.
 func BenchmarkTaskSize(b *testing.B) {
-	sizes := profile.Pick(b, taskSizes.quick, taskSizes.full, taskSizes.full)
-	total := profile.Pick(b, taskSizes.total.quick, taskSizes.total.full, taskSizes.total.full)
-	for _, work := range sizes {
-		items := int(total / work)
+	sweep := profile.Pick(b, taskSizes.quick, taskSizes.full, taskSizes.seed)
+	for _, work := range sweep.sizes {
+		items := int(sweep.total / work)
 		in := make([]int64, items)
 		p := taskPrime(work)
 		for i := range in {
 			in[i] = p
 		}
-		for _, m := range models.All() {
+		for _, m := range sweep.models {
 			b.Run(fmt.Sprintf("model=%s/work=%d/items=%d", m, work, items), func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := models.Map(b.Context(), m, Job, in, models.Options{}); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.ReportMetric(float64(items)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
+				benchFactorize(b, m, in, 0)
 			})
 		}
 	}
