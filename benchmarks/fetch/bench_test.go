@@ -28,21 +28,36 @@ const (
 	limitWorkers  = 10
 )
 
+// delay is the server's delay of BenchmarkFetch: the seed's 1 s in the
+// seed profile.
 func delay(b *testing.B) time.Duration {
 	return profile.Pick(b, 50*time.Millisecond, 200*time.Millisecond, time.Second)
 }
 
+// limitDelay is the server's delay of BenchmarkRateLimit. The seed's
+// limit example fetches /get, which httpbin answers at once: what its
+// requests wait for is the network. The seed profile gives them 100 ms,
+// long enough that the 10 requests allowed are always in flight together,
+// so that the limit is reached, and short enough that the 10 rounds of a
+// batch take a second, not the 10 s of 1 s delays.
+func limitDelay(b *testing.B) time.Duration {
+	return profile.Pick(b, 50*time.Millisecond, 200*time.Millisecond, 100*time.Millisecond)
+}
+
 // inflightSizes are the sizes of BenchmarkInflight: the counts of
-// requests at once, and the server's delay. The seed profile is the
-// seed's claim at its low end, 10,000 requests, with its 1 s delay. full
-// draws the curve of the cost against the count at that delay: 100, 1,000
-// and 10,000 requests, and the most this machine's open-file limit and
-// ports allow ([mostInflight]). quick sends 1,000 with a shorter delay, to keep the
+// requests at once, the server's delay, and the transports. The seed
+// profile is the seed's claim at its low end, 10,000 requests, with its
+// 1 s delay, on two transports: net/http's, tuned for the concurrency, and
+// the lean client, the least a request in flight costs (the curve over
+// every transport is not the seed's case). full draws the curve of the
+// cost against the count at that delay: 100, 1,000 and 10,000 requests,
+// and the most this machine's open-file limit and ports allow
+// ([mostInflight]). quick sends 1,000 with a shorter delay, to keep the
 // suite's quick run in minutes; its name says so. At every size, the
 // delay is longer than the time a 2-core client needs to send all the
 // requests, so that all are in flight together and the figures per
 // request are figures per request in flight.
-func inflightSizes(b *testing.B) (counts []int, d time.Duration) {
+func inflightSizes(b *testing.B) (counts []int, d time.Duration, transports []fetch.Transport) {
 	b.Helper()
 	full := []int{100, 1000, 10000}
 	if most, err := mostInflight(); err != nil {
@@ -52,7 +67,8 @@ func inflightSizes(b *testing.B) (counts []int, d time.Duration) {
 	}
 	counts = profile.Pick(b, []int{1000}, full, []int{10000})
 	d = profile.Pick(b, 250*time.Millisecond, time.Second, time.Second)
-	return counts, d
+	transports = profile.Pick(b, fetch.Transports(), fetch.Transports(), []fetch.Transport{fetch.TunedTransport, fetch.LeanTransport})
+	return counts, d, transports
 }
 
 // spareFiles are the files a process of the benchmark holds besides its
@@ -129,7 +145,7 @@ func BenchmarkFetch(b *testing.B) {
 // batch; ratio-to-ideal is the wall time of one batch over
 // ceil(100/10) delays, the best a limit of 10 allows.
 func BenchmarkRateLimit(b *testing.B) {
-	d := delay(b)
+	d := limitDelay(b)
 	urls := delayURLs(d, limitRequests)
 	ideal := time.Duration(math.Ceil(float64(limitRequests)/limitWorkers)) * d
 	for _, m := range []models.Model{models.Semaphore, models.Errgroup, models.Pool} {
@@ -179,9 +195,9 @@ func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []s
 // BenchmarkInflight tests the seed's claim that one event loop holds tens
 // of thousands of connections at a few KB each: many requests at once
 // (see inflightSizes), one goroutine each, on each transport (see
-// fetch.Transports): Go's default transport, one tuned for the
-// concurrency, HTTP/2 without TLS over a few connections, and the lean
-// HTTP/1.1 client.
+// fetch.Transports; the seed profile runs the second and the last): Go's
+// default transport, one tuned for the concurrency, HTTP/2 without TLS
+// over a few connections, and the lean HTTP/1.1 client.
 //
 // Reported per batch:
 //
@@ -212,10 +228,10 @@ func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []s
 // long-running client sees: the tuned transport and the lean client reuse
 // their connections, the default one keeps 2 and dials the rest again.
 func BenchmarkInflight(b *testing.B) {
-	counts, d := inflightSizes(b)
+	counts, d, transports := inflightSizes(b)
 	for _, n := range counts {
 		urls := delayURLs(d, n)
-		for _, kind := range fetch.Transports() {
+		for _, kind := range transports {
 			b.Run(fmt.Sprintf("model=goroutines/requests=%d/transport=%s/delay=%s", n, kind, d), func(b *testing.B) {
 				checkLimits(b, n)
 				benchInflight(b, kind, urls, d)
