@@ -272,7 +272,9 @@ var spawnKinds = []struct {
 			return 0, false
 		},
 		holdLive: func(n int, release chan struct{}) { holdGoroutines(n, release, false) },
-		live:     func(tb testing.TB) int { return profile.Pick(tb, 1000, 10000, 1000) },
+		// seed: the tens of thousands of coroutines the seed says one
+		// thread holds, at their low end.
+		live: func(tb testing.TB) int { return profile.Pick(tb, 1000, 10000, 10000) },
 	},
 	{
 		// A goroutine that exits while locked to its thread takes the
