@@ -11,7 +11,7 @@
 // pitfalls, so that a results file can say whether the seed's warning
 // holds in Go: one sub-benchmark per pitfall and variant
 // (BenchmarkPitfall/pitfall=NAME/...), each reusing its test's code. An
-// operation takes microseconds to a few milliseconds, 10 ms at most, so a
+// operation takes from a microsecond to a few tens of milliseconds, so a
 // sample takes about -benchtime. The metrics are given below, beside each
 // test:
 //
