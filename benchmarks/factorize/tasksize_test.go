@@ -92,15 +92,15 @@ func TestTaskPrimes(t *testing.T) {
 }
 
 // BenchmarkTaskSize runs the same total work under every model (the seed
-// profile: three), split into tasks of one size per sub-benchmark: total/work copies of the smallest
-// prime above work², factorised. work is the number of trial divisions of
-// one task, machine-independent; the task's time on this machine is the
-// serial model's time per item (1 / its items/s at one core). A model's
-// speedup over serial at one core, drawn against that time, shows the task
-// size below which the model's own cost per task (a goroutine, a channel
-// hand-over, a round trip to a worker process) eats its parallel gain;
-// procpool also pays for starting its worker processes, once per
-// operation.
+// profile: three), split into tasks of one size per sub-benchmark:
+// total/work copies of the smallest prime above work², factorised. work is
+// the number of trial divisions of one task, machine-independent; the
+// task's time on this machine is the serial model's time per item (1 / its
+// items/s at one core). A model's speedup over serial at one core, drawn
+// against that time, shows the task size below which the model's own cost
+// per task (a goroutine, a channel hand-over, a round trip to a worker
+// process) eats its parallel gain; procpool also pays for starting its
+// worker processes, once per operation.
 func BenchmarkTaskSize(b *testing.B) {
 	sweep := profile.Pick(b, taskSizes.quick, taskSizes.full, taskSizes.seed)
 	for _, work := range sweep.sizes {
