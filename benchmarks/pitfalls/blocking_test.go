@@ -133,87 +133,86 @@ func pingPong(n int) int {
 	return v
 }
 
-// gaugeTick is the period of the ticker whose receipts show how long
-// another goroutine kept this one from running.
-const gaugeTick = 5 * time.Millisecond
+// gaugeSleep is the length of the sleeps whose overrun shows how long
+// another goroutine kept the sleeper from running.
+const gaugeSleep = 5 * time.Millisecond
 
 // testCPUBoundGoroutineIsPreempted runs, at GOMAXPROCS=1, a goroutine that
-// computes without ever blocking, and measures the gaps between the
-// receipts of a 5 ms ticker in another goroutine. In an event loop, a
-// computation that never awaits holds the loop for its whole duration. The
-// Go runtime's monitor thread (sysmon) preempts a goroutine that has run
-// for more than 10 ms, and it looks every 20 µs to 10 ms, so the ticker's
-// goroutine waits 10 to 20 ms for the processor: the gaps stay near 20 ms,
-// with a worst case that depends on the machine's load, instead of growing
-// to the length of the computation.
+// computes without ever blocking, and times 5 ms sleeps in another
+// goroutine. In an event loop, a computation that never awaits holds the
+// loop for its whole duration. The Go runtime's monitor thread (sysmon)
+// preempts a goroutine that has run for more than 10 ms, and it looks
+// every 20 µs to 10 ms, so the sleeper, once its timer has fired, waits up
+// to 10 to 20 ms for the processor: the sleeps take near 20 ms, with a
+// worst case that depends on the machine's load, instead of growing to the
+// length of the computation.
 func testCPUBoundGoroutineIsPreempted(t *testing.T) {
 	setGOMAXPROCS(t, 1)
 	const (
-		ticks = 40
+		sleeps = 40
 		// The bounds leave room for a loaded machine: while the operating
 		// system does not run this process's thread, no goroutine of it
-		// runs, and a gap grows whatever the Go scheduler does (a worst
-		// gap of 624 ms was seen on 2 cores at a load average near 9, with
-		// a median of 28 ms). The median shows the scheduler's work; the
-		// worst gap only has to stay far below spinBudget, the first gap
-		// there would be without preemption.
+		// runs, and a sleep grows whatever the Go scheduler does (a worst
+		// gap of 624 ms between ticks was seen on 2 cores at a load average
+		// near 9, with a median of 28 ms). The median shows the
+		// scheduler's work; the worst sleep only has to stay far below
+		// spinBudget, the first sleep's length without preemption.
 		medianBound = 100 * time.Millisecond
 		worstBound  = 2 * time.Second
 		spinBudget  = 30 * time.Second
 	)
-	// The same ticker alone first, for comparison.
-	alone := medianOf(tickerGaps(gaugeTick, ticks))
+	// The same sleeps alone first, for comparison.
+	alone := medianOf(sleepTimes(gaugeSleep, sleeps))
 
 	sp := startSpin(spinBudget)
-	gaps := tickerGaps(gaugeTick, ticks)
+	times := sleepTimes(gaugeSleep, sleeps)
 	if sp.stop() {
-		t.Fatalf("the CPU-bound goroutine ran for its whole budget of %v before the ticker was read %d times: it was not preempted", spinBudget, ticks)
+		t.Fatalf("the CPU-bound goroutine ran for its whole budget of %v before %d sleeps ended: it was not preempted", spinBudget, sleeps)
 	}
 
-	median, worst := medianOf(gaps), slices.Max(gaps)
-	t.Logf("gaps between %d receipts of a %v ticker at GOMAXPROCS=1: alone median %v; beside a CPU-bound goroutine median %v, worst %v",
-		ticks, gaugeTick, alone.Round(100*time.Microsecond), median.Round(100*time.Microsecond), worst.Round(100*time.Microsecond))
+	median, worst := medianOf(times), slices.Max(times)
+	t.Logf("%d sleeps of %v at GOMAXPROCS=1: alone median %v; beside a CPU-bound goroutine median %v, worst %v",
+		sleeps, gaugeSleep, alone.Round(100*time.Microsecond), median.Round(100*time.Microsecond), worst.Round(100*time.Microsecond))
 	if median > medianBound {
-		t.Errorf("median gap %v exceeds %v: the CPU-bound goroutine held the processor", median, medianBound)
+		t.Errorf("median sleep %v exceeds %v: the CPU-bound goroutine held the processor", median, medianBound)
 	}
 	if worst > worstBound {
-		t.Errorf("worst gap %v exceeds %v: the CPU-bound goroutine held the processor, or the machine did not run this process", worst, worstBound)
+		t.Errorf("worst sleep %v exceeds %v: the CPU-bound goroutine held the processor, or the machine did not run this process", worst, worstBound)
 	}
 }
 
-// A tickGauge reads a ticker and times the gap between each receipt and
-// the one before (the first: since the gauge was made). A goroutine kept
-// from running shows as a gap longer than the period.
-type tickGauge struct {
-	ticker *time.Ticker
-	last   time.Time
+// A sleepGauge times sleeps of one length: a sleeper kept from running
+// once its timer has fired shows as a sleep longer than asked for.
+type sleepGauge struct {
+	d     time.Duration
+	timer *time.Timer
 }
 
-func newTickGauge(tick time.Duration) *tickGauge {
-	return &tickGauge{ticker: time.NewTicker(tick), last: time.Now()}
+func newSleepGauge(d time.Duration) *sleepGauge {
+	timer := time.NewTimer(d)
+	timer.Stop()
+	return &sleepGauge{d: d, timer: timer}
 }
 
-// next waits for the next tick and returns the gap since the last one.
-func (g *tickGauge) next() time.Duration {
-	<-g.ticker.C
-	now := time.Now()
-	gap := now.Sub(g.last)
-	g.last = now
-	return gap
+// sleep sleeps for the gauge's length and returns how long it took.
+func (g *sleepGauge) sleep() time.Duration {
+	start := time.Now()
+	g.timer.Reset(g.d)
+	<-g.timer.C
+	return time.Since(start)
 }
 
-func (g *tickGauge) stop() { g.ticker.Stop() }
+func (g *sleepGauge) stop() { g.timer.Stop() }
 
-// tickerGaps reads a ticker of period tick n times and returns the gaps
-// between the receipts.
-func tickerGaps(tick time.Duration, n int) []time.Duration {
-	g := newTickGauge(tick)
+// sleepTimes sleeps for d n times and returns how long each sleep took.
+func sleepTimes(d time.Duration, n int) []time.Duration {
+	g := newSleepGauge(d)
 	defer g.stop()
-	gaps := make([]time.Duration, 0, n)
+	times := make([]time.Duration, 0, n)
 	for range n {
-		gaps = append(gaps, g.next())
+		times = append(times, g.sleep())
 	}
-	return gaps
+	return times
 }
 
 // medianOf returns the median of ds, the upper one for an even count.
@@ -268,15 +267,15 @@ func spin(stop *atomic.Bool, started chan<- struct{}, budget time.Duration) (x u
 	return x, false
 }
 
-// benchBlocking reads a 5 ms ticker once per operation beside a blocker,
-// a goroutine that either waits in a blocking read system call
+// benchBlocking sleeps for 5 ms once per operation beside a blocker, a
+// goroutine that either waits in a blocking read system call
 // (blocker=syscall, the seed's blocking call) or computes without ever
 // yielding (blocker=cpu-bound), from before the first operation to after
-// the last. In an event loop either would hold the loop, and the ticker,
-// for as long as it lasts. It reports max-gap-ns and p50-gap-ns, the worst
-// and the median gap between two receipts of the ticker over the sample,
-// and blocker-ns, how long the blocker lasted: the gap an event loop
-// would have shown. ns/op is the mean gap.
+// the last. In an event loop either would hold the loop, and the sleeper,
+// for as long as it lasts. It reports max-sleep-ns and p50-sleep-ns, the
+// worst and the median time a sleep took over the sample, and blocker-ns,
+// how long the blocker lasted: the sleep an event loop would have shown.
+// ns/op is the mean sleep.
 func benchBlocking(b *testing.B) {
 	b.Run("blocker=syscall", func(b *testing.B) {
 		r, w := pipe(b)
@@ -285,50 +284,47 @@ func benchBlocking(b *testing.B) {
 		start := time.Now()
 		go blockInSyscall(r, returned)
 		waitForStates(b, map[string]string{"blockInSyscall": "syscall"})
-		gaps := measureGaps(b)
+		times := measureSleeps(b)
 		if _, err := w.WriteString("syscall"); err != nil {
 			b.Fatal(err)
 		}
 		if got := <-returned; got != "syscall" {
 			b.Fatalf("the blocked read returned %q", got)
 		}
-		reportGaps(b, gaps, time.Since(start))
+		reportSleeps(b, times, time.Since(start))
 	})
 	b.Run("blocker=cpu-bound", func(b *testing.B) {
 		start := time.Now()
 		sp := startSpin(benchSpinBudget)
-		gaps := measureGaps(b)
+		times := measureSleeps(b)
 		if sp.stop() {
 			b.Fatalf("the CPU-bound goroutine ran for its whole budget of %v: it was not preempted", benchSpinBudget)
 		}
-		reportGaps(b, gaps, time.Since(start))
+		reportSleeps(b, times, time.Since(start))
 	})
 }
 
 // benchSpinBudget bounds the CPU-bound blocker of a benchmark. It outlasts
 // any sample (go test runs 10 minutes at most by default), so the blocker
 // runs beside every operation; a goroutine that was never preempted would
-// end only here, and show as a gap this long.
+// end only here, and show as a sleep this long.
 const benchSpinBudget = 15 * time.Minute
 
-// measureGaps reads a ticker of period gaugeTick once per operation and
-// returns the gaps.
-func measureGaps(b *testing.B) []time.Duration {
-	g := newTickGauge(gaugeTick)
+// measureSleeps sleeps for gaugeSleep once per operation and returns how
+// long each sleep took. A sleep never ends early, so b.Loop's first
+// operation is a fair guess of the others.
+func measureSleeps(b *testing.B) []time.Duration {
+	g := newSleepGauge(gaugeSleep)
 	defer g.stop()
-	// A first receipt puts the reads in step with the ticker: a tick that
-	// came while this goroutine waited to start the loop would make the
-	// first operation look instant, and b.Loop run 100 times too many.
-	g.next()
-	var gaps []time.Duration
+	var times []time.Duration
 	for b.Loop() {
-		gaps = append(gaps, g.next())
+		times = append(times, g.sleep())
 	}
-	return gaps
+	return times
 }
 
-func reportGaps(b *testing.B, gaps []time.Duration, blocker time.Duration) {
-	b.ReportMetric(float64(slices.Max(gaps)), "max-gap-ns")
-	b.ReportMetric(float64(medianOf(gaps)), "p50-gap-ns")
+func reportSleeps(b *testing.B, times []time.Duration, blocker time.Duration) {
+	b.ReportMetric(float64(slices.Max(times)), "max-sleep-ns")
+	b.ReportMetric(float64(medianOf(times)), "p50-sleep-ns")
 	b.ReportMetric(float64(blocker), "blocker-ns")
 }

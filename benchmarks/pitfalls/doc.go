@@ -67,19 +67,19 @@
 // Test: TestBlockingCallInEventLoop. Goroutines blocked on a channel, on a
 // pipe read and in a blocking read system call, at GOMAXPROCS 1 and 2, do
 // not stop a ping-pong between two other goroutines; at GOMAXPROCS=1,
-// beside a CPU-bound goroutine, a 5 ms ticker is read with a median gap
-// near 20 ms and a bounded worst gap.
+// beside a CPU-bound goroutine, a 5 ms sleep takes near 20 ms (the median),
+// with a bounded worst case.
 //
-// Benchmark: pitfall=blocking/blocker=syscall and blocker=cpu-bound read a
-// 5 ms ticker once per operation beside a goroutine blocked in a read
-// system call, or computing without ever yielding, for the whole sample.
-// max-gap-ns and p50-gap-ns are the worst and the median time between two
-// receipts of the ticker; blocker-ns is how long the blocker lasted, the
-// gap an event loop running it would show. The seed's warning would hold
-// if max-gap-ns reached blocker-ns; in Go it stays near the 5 ms period
-// beside the system call, and near the 10 to 20 ms of preemption beside
-// the computation at GOMAXPROCS=1 (near 5 ms from GOMAXPROCS=2 on, where
-// the computation has a processor of its own). ns/op is the mean gap.
+// Benchmark: pitfall=blocking/blocker=syscall and blocker=cpu-bound sleep
+// for 5 ms once per operation beside a goroutine blocked in a read system
+// call, or computing without ever yielding, for the whole sample.
+// max-sleep-ns and p50-sleep-ns are the worst and the median time a sleep
+// took; blocker-ns is how long the blocker lasted, the sleep an event loop
+// running it would show. The seed's warning would hold if max-sleep-ns
+// reached blocker-ns; in Go it stays near 5 ms beside the system call, and
+// near the 10 to 20 ms of preemption beside the computation at
+// GOMAXPROCS=1 (near 5 ms from GOMAXPROCS=2 on, where the computation has
+// a processor of its own). ns/op is the mean sleep.
 //
 // # Exceptions are swallowed by a thread pool
 //
