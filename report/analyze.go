@@ -137,7 +137,11 @@ func analyzeCase(rep *Report, cg *CaseGroup, caseID, runLabel string, ncpu int) 
 	st, baseline := rep.Stats, rep.Baseline
 	var warnings []results.Warning
 	over := map[int]bool{}
-	c := Case{ID: caseID, Name: cg.Name, Params: cg.Params, Procs: cg.Procs}
+	c := Case{ID: caseID, Name: cg.Name, Params: cg.Params, Procs: cg.Procs, SeriesKeys: cg.SeriesKeys}
+	if cg.SeriesKeys != nil {
+		// Series named by other keys than /model have their own baseline.
+		baseline, c.Baseline = cg.SeriesBaseline, cg.SeriesBaseline
+	}
 	models := slices.Clone(cg.Models)
 	slices.SortFunc(models, func(a, b string) int { return CompareModels(a, b, baseline) })
 	baseBench := cg.Benchmark(baseline, 1)
@@ -146,9 +150,13 @@ func analyzeCase(rep *Report, cg *CaseGroup, caseID, runLabel string, ncpu int) 
 	// one primitive, say) compares no models: it has no baseline to miss.
 	comparesModels := !(len(models) == 1 && models[0] == "")
 	if !c.HasBaseline && comparesModels {
-		msg := fmt.Sprintf("%s%s: no %s model at GOMAXPROCS=1; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
+		kind := "model"
+		if cg.SeriesKeys != nil {
+			kind = "series"
+		}
+		msg := fmt.Sprintf("%s%s: no %s %s at GOMAXPROCS=1; speedups are against each %s's own 1-core result only", runLabel, c.FullName(), baseline, kind, kind)
 		if !slices.Contains(models, baseline) {
-			msg = fmt.Sprintf("%s%s: no %s model; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
+			msg = fmt.Sprintf("%s%s: no %s %s; speedups are against each %s's own 1-core result only", runLabel, c.FullName(), baseline, kind, kind)
 		}
 		warnings = append(warnings, results.Warning{Kind: "baseline", Msg: msg})
 	}

@@ -77,10 +77,11 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 		b.WriteString(" <code>" + Escape(c.Params) + "</code>")
 	}
 	b.WriteString("</h3>\n")
+	baseline := c.BaselineSeries(rep.Baseline)
 	if !c.HasBaseline {
-		b.WriteString(`<p class="note">No ` + Escape(rep.Baseline) + " model at 1 core: speedups are against each model's own 1-core result.</p>\n")
+		b.WriteString(`<p class="note">No ` + Escape(baseline) + " " + Escape(c.SeriesLabel()) + " at 1 core: speedups are against each " + Escape(c.SeriesLabel()) + "'s own 1-core result.</p>\n")
 	}
-	charts := CaseCharts(run, c, rep.Baseline)
+	charts := CaseCharts(run, c, baseline)
 	b.WriteString(`<div class="charts">`)
 	for _, ch := range charts {
 		b.WriteString(string(ChartDiv(ch)))
@@ -90,9 +91,9 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 		b.WriteString("<h4>" + Escape(t.Unit) + ` <span class="muted">(` + better(t) + " is better)</span></h4>\n<table>\n")
 		// Allocation units carry no speedups (see isAllocUnit): no columns.
 		speedups := !isAllocUnit(t.Unit)
-		b.WriteString(`<tr><th class="l">model</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th>`)
+		b.WriteString(`<tr><th class="l">` + Escape(c.SeriesLabel()) + `</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th>`)
 		if speedups {
-			b.WriteString(`<th>speedup vs ` + Escape(rep.Baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th>`)
+			b.WriteString(`<th>speedup vs ` + Escape(baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th>`)
 		}
 		b.WriteString(`<th class="l">note</th></tr>` + "\n")
 		for _, m := range t.Models {
@@ -201,15 +202,16 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 			}
 			written++
 			fmt.Fprintf(&b, "#### %s\n\n", MarkdownText(c.FullName()))
+			baseline, label := MarkdownText(c.BaselineSeries(rep.Baseline)), MarkdownText(c.SeriesLabel())
 			if !c.HasBaseline {
-				fmt.Fprintf(&b, "No %s model at 1 core: speedups are against each model's own 1-core result.\n\n", MarkdownText(rep.Baseline))
+				fmt.Fprintf(&b, "No %s %s at 1 core: speedups are against each %s's own 1-core result.\n\n", baseline, label, label)
 			}
 			for _, t := range c.Units {
 				if t.Unit == "B/op" || t.Unit == "allocs/op" {
 					// Allocations are in report.html; the summary stays short.
 					continue
 				}
-				fmt.Fprintf(&b, "| model | cores | %s | 95%% CI | n | speedup vs %s@1 | efficiency | speedup vs own @1 |\n", MarkdownText(t.Unit), MarkdownText(rep.Baseline))
+				fmt.Fprintf(&b, "| %s | cores | %s | 95%% CI | n | speedup vs %s@1 | efficiency | speedup vs own @1 |\n", label, MarkdownText(t.Unit), baseline)
 				b.WriteString("|:--|--:|--:|--:|--:|--:|--:|--:|\n")
 				for _, r := range tableRows(t) {
 					procs := r.Procs

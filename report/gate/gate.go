@@ -228,7 +228,7 @@ func checkEfficiency(cur *results.Dataset, opts Options, res *Result) error {
 				continue
 			}
 			for _, m := range t.Models {
-				if m.Model == rep.Baseline {
+				if m.Model == c.BaselineSeries(rep.Baseline) {
 					continue
 				}
 				var best *report.Point
@@ -249,14 +249,14 @@ func checkEfficiency(cur *results.Dataset, opts Options, res *Result) error {
 					continue
 				}
 				res.EfficiencyChecked++
-				e, ref := best.Efficiency, rep.Baseline+"@1"
+				e, ref := best.Efficiency, c.BaselineSeries(rep.Baseline)+"@1"
 				if !c.HasBaseline {
 					e, ref = best.SelfEfficiency, "own@1"
 				}
 				if *e < opts.MinEfficiency {
 					res.Offenders = append(res.Offenders, Offender{
 						Kind:      "efficiency",
-						Benchmark: prefix + report.BenchmarkName(c.Name, m.Model, c.Params, best.Procs),
+						Benchmark: prefix + c.BenchmarkName(m.Model, best.Procs),
 						Msg:       fmt.Sprintf("parallel efficiency %s at %d cores (speedup vs %s) is below the floor %s", report.FormatFraction(e), best.Procs, ref, report.FormatFraction(&opts.MinEfficiency)),
 					})
 				}
