@@ -55,6 +55,7 @@ import (
 	"concbench/report/gate"
 	"concbench/report/history"
 	"concbench/report/results"
+	"concbench/report/sweep"
 	"concbench/report/versions"
 )
 
@@ -148,8 +149,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	names := fs.Args()
 	readOpts := results.ReadOptions{Filter: *filter}
-	analyzers := []report.Analyzer{versions.Analyzer{Base: *baseTC}}
-	sections := []report.Section{versions.Section{}, report.CasesSection{}, report.WarningsSection{}}
+	analyzers := []report.Analyzer{versions.Analyzer{Base: *baseTC}, sweep.Analyzer{}}
+	sections := []report.Section{versions.Section{}, report.CasesSection{}, sweep.Section{}, report.WarningsSection{}}
 	if *historyDir != "" {
 		if fs.NArg() > 0 {
 			return usageError{"-history reads its folder: give no results files"}
