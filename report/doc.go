@@ -20,8 +20,10 @@
 //  1. [results.Read] parses one or more results files in the Go benchmark
 //     format with golang.org/x/perf/benchfmt, filters them with a benchproc
 //     filter and projects every result onto the report's keys: the case
-//     (the benchmark name and its name keys other than /model), the /model
-//     key, /gomaxprocs (a name without a -N suffix ran at GOMAXPROCS=1),
+//     (the benchmark name and its name keys other than its series' keys),
+//     its series (the /model key, or in a name without one, the
+//     [results.SeriesKey] values, such as deploy and fanout), /gomaxprocs
+//     (a name without a -N suffix ran at GOMAXPROCS=1),
 //     the split-by configuration keys (toolchain, machine, ...) and the
 //     other configuration. The output is a [results.Dataset]: every
 //     observation with its position in its file, and the warnings about
