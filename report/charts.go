@@ -264,7 +264,7 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 		}
 	}
 	scale, unit := ChartScale(t.Unit, maxMedian)
-	title := fmt.Sprintf("%s per model at GOMAXPROCS=%d", UnitTitle(t.Unit), procs)
+	title := fmt.Sprintf("%s per %s at GOMAXPROCS=%d", UnitTitle(t.Unit), c.SeriesLabel(), procs)
 	if run.NCPU > 0 && procs > run.NCPU {
 		title += " (oversubscribed)"
 	}
