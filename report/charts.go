@@ -101,20 +101,13 @@ func valueChart(c *Case, t *UnitTable) Chart {
 		data := make([]opts.LineData, 0, len(m.Points))
 		var bars [][3]float64
 		for _, p := range m.Points {
-			d := opts.LineData{Value: []float64{float64(p.Procs), Round(p.Median * scale)}, SymbolSize: 7, Symbol: "circle"}
-			if p.Oversubscribed {
-				d.Symbol, d.SymbolSize = "emptyTriangle", 11
-			}
-			data = append(data, d)
+			data = append(data, PointDatum(float64(p.Procs), Round(p.Median*scale), p.Oversubscribed))
 			if p.Lo != nil {
 				bars = append(bars, [3]float64{float64(p.Procs), Round(*p.Lo * scale), Round(*p.Hi * scale)})
 			}
 		}
-		line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+		AddCurve(line, whiskers, name, color, data, bars)
 		names = append(names, name)
-		if len(bars) > 0 {
-			AddWhiskers(whiskers, name, color, bars)
-		}
 	}
 	if len(whiskers.MultiSeries) > 0 {
 		line.Overlap(whiskers)
@@ -179,11 +172,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 					lo, hi = new(*lo/float64(p.Procs)), new(*hi/float64(p.Procs))
 				}
 			}
-			d := opts.LineData{Value: []float64{float64(p.Procs), Round(y)}, SymbolSize: 7, Symbol: "circle"}
-			if p.Oversubscribed {
-				d.Symbol, d.SymbolSize = "emptyTriangle", 11
-			}
-			data = append(data, d)
+			data = append(data, PointDatum(float64(p.Procs), Round(y), p.Oversubscribed))
 			if lo != nil {
 				bars = append(bars, [3]float64{float64(p.Procs), Round(*lo), Round(*hi)})
 			}
@@ -191,12 +180,8 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		if len(data) == 0 {
 			continue
 		}
-		color := ModelColor(i)
-		line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+		AddCurve(line, whiskers, name, ModelColor(i), data, bars)
 		names = append(names, name)
-		if len(bars) > 0 {
-			AddWhiskers(whiskers, name, color, bars)
-		}
 	}
 	if len(whiskers.MultiSeries) > 0 {
 		line.Overlap(whiskers)
@@ -219,6 +204,26 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 	}
 	names = append(names, AddIdeal(line, maxProcs, efficiency, over...))
 	return NewChart(id, line, names)
+}
+
+// PointDatum returns the point (x, y) of a curve: a filled circle, or a
+// hollow triangle when it is oversubscribed.
+func PointDatum(x, y float64, oversubscribed bool) opts.LineData {
+	if oversubscribed {
+		return opts.LineData{Value: []float64{x, y}, SymbolSize: 11, Symbol: "emptyTriangle"}
+	}
+	return opts.LineData{Value: []float64{x, y}, SymbolSize: 7, Symbol: "circle"}
+}
+
+// AddCurve adds one series' curve to line, named name and drawn in color,
+// and its interval whiskers (each [x, lo, hi], see [AddWhiskers]), if
+// any, to whiskers, which the caller overlaps on line once every curve is
+// in.
+func AddCurve(line *charts.Line, whiskers *charts.Custom, name, color string, data []opts.LineData, bars [][3]float64) {
+	line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+	if len(bars) > 0 {
+		AddWhiskers(whiskers, name, color, bars)
+	}
 }
 
 // AddIdeal adds the line of ideal scaling up to maxProcs cores to a chart

@@ -54,16 +54,13 @@ func Chart(s *Sweep, id string) report.Chart {
 		data := make([]opts.LineData, 0, len(c.Points))
 		var bars [][3]float64
 		for _, p := range c.Points {
-			data = append(data, opts.LineData{Value: []float64{p.X, report.Round(p.Value * scale)}, SymbolSize: 7, Symbol: "circle"})
+			data = append(data, report.PointDatum(p.X, report.Round(p.Value*scale), s.Oversubscribed))
 			if p.Lo != nil && p.Hi != nil {
 				bars = append(bars, [3]float64{p.X, report.Round(*p.Lo * scale), report.Round(*p.Hi * scale)})
 			}
 		}
-		line.AddSeries(c.Name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+		report.AddCurve(line, whiskers, c.Name, color, data, bars)
 		names = append(names, c.Name)
-		if len(bars) > 0 {
-			report.AddWhiskers(whiskers, c.Name, color, bars)
-		}
 	}
 	if len(whiskers.MultiSeries) > 0 {
 		line.Overlap(whiskers)
