@@ -1,6 +1,7 @@
 package sweep_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report"
+	"concbench/report/internal/golden"
 	"concbench/report/results"
 	"concbench/report/sweep"
 )
@@ -203,4 +205,24 @@ func TestChart(t *testing.T) {
 	if diff := cmp.Diff(ch.Series, lines); diff != "" {
 		t.Errorf("lines (-want +got):\n%s", diff)
 	}
+}
+
+// TestGolden checks the sweeps section's Markdown and the sweeps' data of
+// the recorded requests-in-flight curve (full profile) against golden
+// files.
+func TestGolden(t *testing.T) {
+	rep, err := golden.Analyze(t, golden.Inputs(t, "testdata/results/inflight-full-2cpu.txt"), sweep.Analyzer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	if err := (sweep.Section{}).Markdown(&md, rep); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/golden/inflight-full-2cpu.md", md.Bytes())
+	js, err := json.MarshalIndent(sweep.From(rep), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/golden/inflight-full-2cpu.json", append(js, '\n'))
 }
