@@ -8,8 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"concbench/report/gate"
-	"concbench/report/multitest"
 	"concbench/report/internal/golden"
+	"concbench/report/multitest"
 	"concbench/report/results"
 )
 
