@@ -347,12 +347,13 @@ func someNames(runs []*checkRun) string {
 }
 
 // powerNote says when no comparison of the family can be significant after
-// the correction: a Mann-Whitney U test of n and m values gives at least
-// 2/C(n+m, n), and a lone small p-value is multiplied by the family's size
-// by either correction. Units assumed exact are left out (their p-value
-// is 0 for any change).
+// Holm's correction: a Mann-Whitney U test of n and m values gives at
+// least 2/C(n+m, n), and Holm multiplies the smallest p-value by the
+// family's size. (Benjamini-Hochberg can still find many small p-values
+// significant together.) A family with a unit assumed exact gets no note:
+// its p-value is 0 for any change.
 func powerNote(family []comparison, method multitest.Method, alpha float64) string {
-	if method == multitest.None || len(family) < 2 {
+	if method != multitest.Holm || len(family) < 2 {
 		return ""
 	}
 	m := float64(len(family))
