@@ -29,15 +29,16 @@ const maxListed = 100
 // correctionText says what the correction does, in one paragraph.
 func correctionText(rep *report.Report, s Summary) string {
 	alpha := strconv.FormatFloat(s.Alpha, 'g', -1, 64)
+	percent := strconv.FormatFloat(100*s.Alpha, 'g', -1, 64) + "%"
 	if rep.Correction == "none" {
-		return "The p-values are not corrected for multiple testing: each comparison is significant when its own p-value is below α = " + alpha + ", so about " + alpha + " of the comparisons of samples that do not differ come out significant by chance."
+		return "The p-values are not corrected for multiple testing: each comparison is significant when its own p-value is below α = " + alpha + ", so about " + percent + " of the comparisons of samples that do not differ come out significant by chance."
 	}
-	return "Each table's comparisons are one family, whose p-values are adjusted together by " + s.Correction + ", which keeps " + rep.Correction.Controls() + " of each family at α = " + alpha + ": a comparison is significant (no \"~\") when its adjusted p-value (adj=) is below α; the raw p-value (p=) stays beside it. Without a correction, about " + alpha + " of the comparisons of samples that do not differ would come out significant by chance."
+	return "Each table's comparisons are one family, whose p-values are adjusted together by " + s.Correction + ", which keeps " + rep.Correction.Controls() + " of each family at α = " + alpha + ": a comparison is significant (no \"~\") when its adjusted p-value (adj=) is below α; the raw p-value (p=) stays beside it. Without a correction, about " + percent + " of the comparisons of samples that do not differ would come out significant by chance."
 }
 
 func stabilityText(s Summary) string {
-	return fmt.Sprintf("Each benchmark's sample of its case's primary unit is checked: drift (a Mann-Kendall trend against the round each value was measured in, at α = %s, screened benchmark by benchmark, so about %s of steady benchmarks are flagged by chance), noise (a coefficient of variation above 10%%), outliers (beyond Tukey's fences, kept) and too few samples. %d of the %d significant speedups against the baseline rest on a drifting sample.",
-		strconv.FormatFloat(s.Alpha, 'g', -1, 64), strconv.FormatFloat(s.Alpha, 'g', -1, 64), s.OnDrift, s.Significant)
+	return fmt.Sprintf("Each benchmark's sample of its case's primary unit is checked: drift (a Mann-Kendall trend against the round each value was measured in, at α = %s, screened benchmark by benchmark, so about %s%% of steady benchmarks are flagged by chance), noise (a coefficient of variation above 10%%), outliers (beyond Tukey's fences, kept) and too few samples. %d of the %d significant speedups against the baseline in the cases' primary units rest on a drifting sample.",
+		strconv.FormatFloat(s.Alpha, 'g', -1, 64), strconv.FormatFloat(100*s.Alpha, 'g', -1, 64), s.OnDrift, s.Significant)
 }
 
 func flaggedText(s Summary) string {
@@ -87,7 +88,9 @@ func (Section) Markdown(w io.Writer, rep *report.Report) error {
 	if len(s.Kinds) > 0 {
 		b.WriteString("| comparisons | families | tests | significant (raw p) | significant (adjusted) |\n|:--|--:|--:|--:|--:|\n")
 		for _, k := range s.Kinds {
-			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", report.MarkdownText(k.Kind), k.Families, k.Tests, k.Raw, k.Adjusted)
+			// A kind is the report's own text, with the baseline's name;
+			// MarkdownText would escape its "@".
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", strings.ReplaceAll(k.Kind, "|", `\|`), k.Families, k.Tests, k.Raw, k.Adjusted)
 		}
 		b.WriteString("\n")
 	}
