@@ -180,6 +180,9 @@ func analyzeCase(rep *Report, cg *CaseGroup, caseID, runLabel string, ncpu int) 
 	// The sample counts are checked on the primary unit, or on the first
 	// unit of a case that counts only allocations.
 	checkedUnit := cmp.Or(PrimaryUnit(cg.Units), cg.Units[0])
+	// Noise and outliers are common on a busy machine: one warning per
+	// case and kind names its benchmarks, rather than one each.
+	var noted caseFindings
 	for _, unit := range cg.Units {
 		t := UnitTable{Unit: unit, HigherIsBetter: st.HigherIsBetter(unit)}
 		// Allocation units carry no speedups: fewer bytes per operation is
@@ -217,20 +220,16 @@ func analyzeCase(rep *Report, cg *CaseGroup, caseID, runLabel string, ncpu int) 
 				}
 				pt := Point{Procs: p, N: n, Median: sum.Median, Lo: sum.Lo, Hi: sum.Hi}
 				if unit == checkedUnit && !sum.Exact() {
-					// One warning for too few samples, as the other
-					// checks' findings are one warning: a benchmark's
-					// problems are read together.
-					var unstable []string
 					for _, f := range stability.Check(smp.Values, smp.Rounds, stability.Options{Alpha: st.Alpha(), MinSamples: minSamples}) {
 						pt.Flags = append(pt.Flags, f.Kind)
-						if f.Kind == stability.Samples {
+						switch f.Kind {
+						case stability.Samples:
 							warnings = append(warnings, results.Warning{File: smp.File, Line: smp.Line, Kind: string(f.Kind), Msg: runLabel + b.Name() + ": " + f.Msg})
-						} else {
-							unstable = append(unstable, f.Msg)
+						case stability.Drift:
+							warnings = append(warnings, results.Warning{File: smp.File, Line: smp.Line, Kind: "unstable", Msg: runLabel + b.Name() + ": " + f.Msg})
+						default:
+							noted.add(f, pointName(m, p), smp)
 						}
-					}
-					if len(unstable) > 0 {
-						warnings = append(warnings, results.Warning{File: smp.File, Line: smp.Line, Kind: "unstable", Msg: runLabel + b.Name() + ": " + strings.Join(unstable, "; ")})
 					}
 				}
 				if ncpu > 0 && p > ncpu {
@@ -264,7 +263,58 @@ func analyzeCase(rep *Report, cg *CaseGroup, caseID, runLabel string, ncpu int) 
 		}
 		c.Units = append(c.Units, t)
 	}
+	warnings = append(warnings, noted.warnings(runLabel+c.FullName())...)
 	return c, warnings, sortedKeys(over, cmp.Compare[int])
+}
+
+// pointName names a benchmark within its case: "pool@2", or "2 cores"
+// when the case has no models.
+func pointName(model string, procs int) string {
+	if model == "" {
+		if procs == 1 {
+			return "1 core"
+		}
+		return strconv.Itoa(procs) + " cores"
+	}
+	return model + "@" + strconv.Itoa(procs)
+}
+
+// caseFindings gathers the noise and outlier findings of a case's
+// benchmarks, by kind in the order first met.
+type caseFindings struct {
+	kinds []*kindFindings
+}
+
+type kindFindings struct {
+	kind       stability.Kind
+	advice     string
+	file       string
+	line       int
+	benchmarks []string
+}
+
+func (cf *caseFindings) add(f stability.Finding, name string, smp *Sample) {
+	i := slices.IndexFunc(cf.kinds, func(k *kindFindings) bool { return k.kind == f.Kind })
+	if i < 0 {
+		cf.kinds = append(cf.kinds, &kindFindings{kind: f.Kind, advice: f.Advice, file: smp.File, line: smp.Line})
+		i = len(cf.kinds) - 1
+	}
+	k := cf.kinds[i]
+	k.benchmarks = append(k.benchmarks, name+" "+f.Detail)
+}
+
+// warnings returns one warning per kind, each naming its benchmarks and
+// saying what to do.
+func (cf *caseFindings) warnings(caseName string) []results.Warning {
+	out := make([]results.Warning, 0, len(cf.kinds))
+	for _, k := range cf.kinds {
+		what := "noisy (coefficient of variation above 10%)"
+		if k.kind == stability.Outliers {
+			what = "with values beyond Tukey's fences, kept (the median resists them)"
+		}
+		out = append(out, results.Warning{File: k.file, Line: k.line, Kind: "unstable", Msg: fmt.Sprintf("%s: %d benchmark(s) %s: %s: %s", caseName, len(k.benchmarks), what, strings.Join(k.benchmarks, ", "), k.advice)})
+	}
+	return out
 }
 
 // speedup compares the summary s against the reference ref with [Compare];

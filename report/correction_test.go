@@ -143,3 +143,36 @@ func TestStabilityWarnings(t *testing.T) {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// TestUnstableWarningPerCase checks that the noisy benchmarks of a case
+// make one warning naming each of them with its coefficient of variation
+// and saying what to do, and that each is flagged on its point.
+func TestUnstableWarningPerCase(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("ncpu: 2\n")
+	noisy := []float64{100, 140, 70, 120, 90, 130}
+	for r := 1; r <= 6; r++ {
+		fmt.Fprintf(&b, "round: %d\nBenchmarkX/model=serial 1000 %g ns/op\nBenchmarkX/model=pool-2 1000 %g ns/op\n", r, noisy[r-1], noisy[(r+2)%6]/2)
+	}
+	ds, err := results.Read([]results.Input{{Name: "n.txt", R: strings.NewReader(b.String())}}, results.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.Analyze(ds, report.AnalyzeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range rep.Warnings {
+		got = append(got, w.Kind+" "+w.String())
+	}
+	want := []string{"unstable n.txt:3: X: 2 benchmark(s) noisy (coefficient of variation above 10%): serial@1 24.4%, pool@2 24.4%: rerun with a larger -benchtime or on a quieter machine"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	for _, m := range rep.Runs[0].Cases[0].Units[0].Models {
+		if !cmp.Equal(m.Points[0].Flags, []stability.Kind{stability.Noise}) {
+			t.Errorf("%s: flags %v, want noise", m.Model, m.Points[0].Flags)
+		}
+	}
+}

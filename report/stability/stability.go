@@ -61,8 +61,20 @@ type Finding struct {
 	// Kind names the check that found it.
 	Kind Kind `json:"kind"`
 	// Msg gives the figures and says what to do, such as "rose 12% over
-	// 6 rounds (...): rerun on a quieter machine".
+	// 6 rounds (...): rerun on a quieter machine": Detail and Advice in
+	// one sentence.
 	Msg string `json:"msg"`
+	// Detail gives the figures alone, as short as they can be read
+	// beside the check's name ("15.1%" for the coefficient of variation,
+	// "1 of 6: 0.0271" for the outliers); Advice says what to do, such as
+	// "rerun with a larger -count".
+	Detail string `json:"-"`
+	Advice string `json:"-"`
+}
+
+// finding makes a finding whose message is prefix, detail and advice.
+func finding(k Kind, prefix, detail, advice string) Finding {
+	return Finding{Kind: k, Msg: prefix + detail + ": " + advice, Detail: detail, Advice: advice}
 }
 
 // Options configures [Check]. The zero value uses the documented defaults.
@@ -93,7 +105,10 @@ func Check(values []float64, rounds []int, opts Options) []Finding {
 	var out []Finding
 	n := len(values)
 	if n < minN {
-		out = append(out, Finding{Samples, fmt.Sprintf("only %d sample(s); need >= %d for a 95%% interval (run with -count %d or more)", n, minN, minN)})
+		f := finding(Samples, "", fmt.Sprintf("only %d sample(s); need >= %d for a 95%% interval", n, minN), "")
+		f.Advice = fmt.Sprintf("run with -count %d or more", minN)
+		f.Msg = f.Detail + " (" + f.Advice + ")"
+		out = append(out, f)
 	}
 	if n < 3 {
 		return out
@@ -109,17 +124,21 @@ func Check(values []float64, rounds []int, opts Options) []Finding {
 		if mean != 0 {
 			size = " " + strconv.FormatFloat(100*math.Abs(t.Slope*float64(t.Span)/mean), 'f', 0, 64) + "%"
 		}
-		out = append(out, Finding{Drift, fmt.Sprintf("drifts: its values %s%s over %d rounds (Mann-Kendall S=%d, p=%.2g; Sen's slope %s%% of the mean a round): the machine changed during the run; rerun on a quieter machine", dir, size, t.Span+1, t.S, t.P, signed(100*t.Slope/mean))})
+		out = append(out, finding(Drift, "drifts: ", fmt.Sprintf("its values %s%s over %d rounds (Mann-Kendall S=%d, p=%.2g; Sen's slope %s%% of the mean a round)", dir, size, t.Span+1, t.S, t.P, signed(100*t.Slope/mean)), "the machine changed during the run; rerun on a quieter machine"))
 	}
 	if cv := CV(values); cv > maxCV {
-		out = append(out, Finding{Noise, fmt.Sprintf("noisy: coefficient of variation %.1f%% (above %.0f%%): rerun with a larger -benchtime or on a quieter machine", 100*cv, 100*maxCV)})
+		f := finding(Noise, "", fmt.Sprintf("%.1f%%", 100*cv), "rerun with a larger -benchtime or on a quieter machine")
+		f.Msg = fmt.Sprintf("noisy: coefficient of variation %s (above %.0f%%): %s", f.Detail, 100*maxCV, f.Advice)
+		out = append(out, f)
 	}
 	if idx := TukeyOutliers(values, fence); len(idx) > 0 {
 		vs := make([]string, len(idx))
 		for i, j := range idx {
 			vs[i] = strconv.FormatFloat(values[j], 'g', 4, 64)
 		}
-		out = append(out, Finding{Outliers, fmt.Sprintf("%d of %d values beyond Tukey's fences (%s; kept, the median resists them): rerun with a larger -count", len(idx), n, strings.Join(vs, ", "))})
+		f := finding(Outliers, "", fmt.Sprintf("%d of %d: %s", len(idx), n, strings.Join(vs, ", ")), "rerun with a larger -count")
+		f.Msg = fmt.Sprintf("%d of %d values beyond Tukey's fences (%s; kept, the median resists them): %s", len(idx), n, strings.Join(vs, ", "), f.Advice)
+		out = append(out, f)
 	}
 	return out
 }
@@ -149,7 +168,7 @@ func CheckLoad(loadavg string, ncpu int) (Finding, bool) {
 	if err != nil || load <= float64(ncpu)/2 {
 		return Finding{}, false
 	}
-	return Finding{Load, fmt.Sprintf("the load average at the start was %s, above half the %d CPUs: other work shared the machine; rerun on a quieter machine", fields[0], ncpu)}, true
+	return finding(Load, "", fmt.Sprintf("the load average at the start was %s, above half the %d CPUs", fields[0], ncpu), "other work shared the machine; rerun on a quieter machine"), true
 }
 
 // A TrendTest is the outcome of the Mann-Kendall test of values against
