@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"concbench/report/stability"
 )
 
 // CasesSection renders every case of every run: its charts and, for each
@@ -19,8 +21,8 @@ func (CasesSection) ID() string { return "cases" }
 func (CasesSection) Title() string { return "Cases" }
 
 type caseRow struct {
-	Model, Procs, Median, Range, N, VsBaseline, VsSelf, Efficiency string
-	Over, Significant                                              bool
+	Model, Procs, Median, Range, N, VsBaseline, VsSelf, Efficiency, Flags string
+	Over, Significant                                                     bool
 }
 
 // HTML implements Section. Cases are rendered in parallel, each into its
@@ -47,7 +49,8 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 	for _, h := range htmls {
 		size += len(h)
 	}
-	b.Grow(size + 256*len(rep.Runs))
+	b.Grow(size + 256*len(rep.Runs) + 512)
+	b.WriteString(`<p class="muted">` + Escape(speedupNote(rep)) + "</p>\n")
 	for i, j := range jobs {
 		if len(rep.Runs) > 1 && j.c == &j.run.Cases[0] {
 			b.WriteString(`<h3 class="run" id="` + Escape(j.run.ID) + `">Run ` + Escape(j.run.ID) + ": " + Escape(j.run.Env.String()) + "</h3>\n")
@@ -147,6 +150,11 @@ func writeRow(b *strings.Builder, model, unit string, p *Point, speedups bool) {
 	if p.Oversubscribed {
 		b.WriteString(`<span class="badge">oversubscribed</span>`)
 	}
+	for _, f := range p.Flags {
+		b.WriteString(` <span class="badge">`)
+		b.WriteString(string(f))
+		b.WriteString("</span>")
+	}
 	b.WriteString("</td></tr>\n")
 }
 
@@ -171,6 +179,7 @@ func tableRows(t UnitTable) []caseRow {
 				VsSelf:      formatSpeedup(p.VsSelf),
 				Efficiency:  FormatFraction(p.Efficiency),
 				Over:        p.Oversubscribed,
+				Flags:       stability.Join(p.Flags),
 				Significant: p.VsBaseline == nil || p.VsBaseline.Significant || p.VsBaseline.Reference,
 			}
 			rows = append(rows, row)
@@ -179,10 +188,19 @@ func tableRows(t UnitTable) []caseRow {
 	return rows
 }
 
+// speedupNote says how a speedup's p-values read and names the correction
+// for multiple testing.
+func speedupNote(rep *Report) string {
+	return "A speedup shows the Mann-Whitney U p-value (p=) and, where " + rep.Correction.Title() +
+		" changed it, the p-value adjusted over its table's column (adj=); \"~\" marks a speedup whose adjusted p-value is not below α = " +
+		strconv.FormatFloat(rep.alpha(), 'g', -1, 64) + "."
+}
+
 // Markdown implements Section: one table per case and unit, leaving out the
 // allocation units (B/op, allocs/op), which only the HTML page shows.
 func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 	var b strings.Builder
+	b.WriteString(MarkdownText(speedupNote(rep)) + "\n\n")
 	total, written := 0, 0
 	for _, run := range rep.Runs {
 		total += len(run.Cases)
@@ -217,6 +235,9 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 					procs := r.Procs
 					if r.Over {
 						procs += " (oversubscribed)"
+					}
+					if r.Flags != "" {
+						procs += " (" + r.Flags + ")"
 					}
 					fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
 						MarkdownText(r.Model), procs, r.Median, r.Range, r.N, r.VsBaseline, r.Efficiency, r.VsSelf)

@@ -119,6 +119,9 @@ type Sample struct {
 	// Values lists the measurements in the order they were read, which is
 	// the order they were measured in.
 	Values []float64
+	// Rounds holds the round each value was measured in
+	// ([results.Observation]'s Round): 0 for a value with no round line.
+	Rounds []int
 	// File and Line locate the first measurement.
 	File string
 	Line int
@@ -237,6 +240,7 @@ func (b *Benchmark) add(o *results.Observation) {
 			i = len(b.Samples) - 1
 		}
 		b.Samples[i].Values = append(b.Samples[i].Values, v.Value)
+		b.Samples[i].Rounds = append(b.Samples[i].Rounds, o.Round)
 	}
 }
 

@@ -3,7 +3,9 @@ package report
 import (
 	"strings"
 
+	"concbench/report/multitest"
 	"concbench/report/results"
+	"concbench/report/stability"
 )
 
 // A Report is the analysed form of one or more results files. Every chart and
@@ -23,6 +25,9 @@ type Report struct {
 	Baseline string `json:"baseline"`
 	// Confidence is the confidence level of every interval, such as 0.95.
 	Confidence float64 `json:"confidence"`
+	// Correction is the correction for multiple testing applied to every
+	// family of comparisons ([Report.Families]): holm, bh or none.
+	Correction multitest.Method `json:"correction"`
 	// Runs holds one entry per distinct combination of the SplitBy values:
 	// results of two toolchains or two machines are never merged.
 	Runs []Run `json:"runs"`
@@ -158,6 +163,10 @@ type Point struct {
 	Median float64  `json:"median"`
 	Lo     *float64 `json:"lo"`
 	Hi     *float64 `json:"hi"`
+	// Flags names the checks of package stability the sample failed
+	// (drift, noise, outliers, samples), each also a warning that says
+	// what to do; only the case's primary unit is checked.
+	Flags []stability.Kind `json:"flags,omitempty"`
 	// VsBaseline is the speedup against the baseline model at one core. It
 	// and the other speedups are absent for the allocation units (B/op,
 	// allocs/op).

@@ -142,7 +142,16 @@ type Observation struct {
 	// Values lists the measurements that passed the filter, with tidied
 	// units (sec/op rather than ns/op).
 	Values []benchfmt.Value
+	// Round is the round the result was measured in, from the "round:"
+	// configuration line before it ([RoundKey]); 0 when there is none.
+	Round int
 }
+
+// RoundKey is the configuration key of the round a result was measured in:
+// a runner that measures in interleaved rounds writes "round: N" before
+// each round's results, so that a trend over the rounds shows a drift of
+// the machine during the run.
+const RoundKey = "round"
 
 // ConfigValue returns the value of configuration key k for o, looking in
 // both the split-by and the other configuration keys; "" if unset.
@@ -307,6 +316,7 @@ type projector struct {
 	cfg                    *configCollector
 	lastConfig             []benchfmt.Config
 	env, config            benchproc.Key
+	round                  int
 	haveConfig             bool
 	// lastFile and lastLine locate the last result whose configuration
 	// was checked.
@@ -468,6 +478,10 @@ func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Obser
 			p.env = ds.envProj.Project(rec)
 		}
 		p.cfg.add(rec)
+		p.round = 0
+		if r, err := strconv.Atoi(rec.GetConfig(RoundKey)); err == nil && r > 0 {
+			p.round = r
+		}
 		p.lastConfig = p.lastConfig[:0]
 		for _, c := range rec.Config {
 			p.lastConfig = append(p.lastConfig, benchfmt.Config{Key: c.Key, Value: append([]byte(nil), c.Value...), File: c.File})
@@ -483,6 +497,7 @@ func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Obser
 		Env:    p.env,
 		Config: p.config,
 		Values: values,
+		Round:  p.round,
 	}, true
 }
 
