@@ -135,10 +135,18 @@ func median(c *report.Case, model string, procs int, unit string) (float64, bool
 }
 
 // sec formats seconds, "1.002 s".
-func sec(s float64) string { return report.FormatValue(s, "sec/op") + "s" }
+func sec(s float64) string { return FormatSeconds(s) }
 
-// bytes formats a byte count, "2.0 KiB".
-func bytesText(b float64) string { return report.FormatValue(b, "B/op") + "B" }
+// bytesText formats a byte count, "2.0 KiB".
+func bytesText(b float64) string {
+	switch {
+	case b >= 1<<20:
+		return strconv.FormatFloat(b/(1<<20), 'f', 1, 64) + " MiB"
+	case b >= 1<<10:
+		return strconv.FormatFloat(b/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.FormatFloat(b, 'f', 0, 64) + " B"
+}
 
 // times formats a factor, "4.99×".
 func times(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) + "×" }

@@ -79,15 +79,18 @@ type summaryRun struct {
 	Heading    string
 	Rows       []summaryRow
 	Uncompared int
+	// HasMissing is set when some row lacks a core count.
+	HasMissing bool
 }
 
 var summaryTemplate = template.Must(template.New("summary").Parse(`<p class="muted">Per case, the fastest model at 1 core and at the largest core count that is not oversubscribed, its speedup against <code>{{.Baseline}}</code> at 1 core with its 95% interval ("~": not significant), and the models that tie with it: Mann-Whitney U cannot tell them apart at α = {{.Alpha}}, as benchstat decides. Each case links to its tables.</p>
 {{- range .Runs}}
 {{if .Heading}}<h3>{{.Heading}}</h3>{{end}}
 <table class="answers">
-<tr><th class="l">case</th><th class="l">unit</th><th class="l">1 core</th><th class="l">most cores</th><th class="l">missing</th></tr>
+<tr><th class="l">case</th><th class="l">1 core</th><th class="l">most cores</th>{{if .HasMissing}}<th class="l">missing</th>{{end}}</tr>
+{{- $missing := .HasMissing}}
 {{- range .Rows}}
-<tr><td class="l"><a href="#{{.Case}}">{{.Name}}</a></td><td class="l">{{.Unit}}</td><td class="l">{{.One}}</td><td class="l">{{.Most}}</td><td class="l">{{.Missing}}</td></tr>
+<tr><td class="l"><a href="#{{.Case}}">{{.Name}}</a>{{if ne .Unit "sec/op"}} <span class="muted">({{.Unit}})</span>{{end}}</td><td class="l">{{.One}}</td><td class="l">{{.Most}}</td>{{if $missing}}<td class="l">{{.Missing}}</td>{{end}}</tr>
 {{- end}}
 </table>
 {{- if .Uncompared}}
@@ -104,6 +107,7 @@ func (SummarySection) runs(a *Analysis) []summaryRun {
 		for li := range r.Summary {
 			ln := &r.Summary[li]
 			one, most := cells(ln)
+			sr.HasMissing = sr.HasMissing || ln.Missing != ""
 			sr.Rows = append(sr.Rows, summaryRow{Case: ln.Case, Name: ln.Name, Unit: ln.Unit, One: one, Most: most, Missing: ln.Missing})
 		}
 		out = append(out, sr)
@@ -133,9 +137,13 @@ func (s SummarySection) Markdown(w io.Writer, rep *report.Report) error {
 		if r.Heading != "" {
 			fmt.Fprintf(&b, "#### %s\n\n", report.MarkdownText(r.Heading))
 		}
-		b.WriteString("| case | unit | 1 core | most cores | missing |\n|:--|:--|:--|:--|:--|\n")
+		b.WriteString("| case | 1 core | most cores | missing |\n|:--|:--|:--|:--|\n")
 		for _, row := range r.Rows {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", report.MarkdownText(row.Name), report.MarkdownText(row.Unit), report.MarkdownText(row.One), report.MarkdownText(row.Most), report.MarkdownText(row.Missing))
+			name := report.MarkdownText(row.Name)
+			if row.Unit != "sec/op" {
+				name += " (" + report.MarkdownText(row.Unit) + ")"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, report.MarkdownText(row.One), report.MarkdownText(row.Most), report.MarkdownText(row.Missing))
 		}
 		b.WriteString("\n")
 		if r.Uncompared > 0 {
@@ -239,15 +247,16 @@ var claimsTemplate = template.Must(template.New("claims").Parse(`<p class="muted
 <table class="answers">
 <tr><th class="l">§</th><th class="l">claim</th><th class="l">tutorial</th><th class="l">measured (Go)</th><th class="l">verdict</th><th class="l">measured by</th></tr>
 {{- range .Claims}}
-<tr><td class="l">{{.Section}}</td><td class="l">{{.Claim}}</td><td class="l">{{.Tutorial}}</td><td class="l">{{.Measured}}</td><td class="l"><span style="{{.Style}}">{{.Verdict}}</span>{{if .Detail}}: {{.Detail}}{{end}}</td><td class="l"><code>{{.MeasuredBy}}</code>{{if .Test}}; test <code>{{.Test}}</code> (benchmarks/pitfalls){{end}}{{range $i, $c := .Cases}}{{if not $i}}<br>tables: {{else}}, {{end}}<a href="#{{$c}}">{{$c}}</a>{{end}}</td></tr>
+<tr><td class="l" style="white-space:nowrap">{{.Section}}</td><td class="l">{{.Claim}}</td><td class="l">{{.Tutorial}}</td><td class="l">{{.Measured}}</td><td class="l"><span style="{{.Style}}">{{.Verdict}}</span>{{if .Detail}}: {{.Detail}}{{end}}</td><td class="l"><code>{{.MeasuredBy}}</code>{{if .Test}}; test <code>{{.Test}}</code> (benchmarks/pitfalls){{end}}{{range $i, $c := .Cases}}{{if not $i}}<br>tables: {{else}}, {{end}}<a href="#{{$c}}">{{$c}}</a>{{end}}</td></tr>
 {{- end}}
 </table>
 {{- end}}
 `))
 
 type claimRow struct {
-	Claim
-	Style template.CSS
+	Section, Claim, Tutorial, Measured, Verdict, Detail, MeasuredBy, Test string
+	Cases                                                                []string
+	Style                                                                template.CSS
 }
 
 type claimsRun struct {
@@ -275,7 +284,7 @@ func (ClaimsSection) HTML(rep *report.Report) (report.Fragment, error) {
 	for i := range a.Runs {
 		cr := claimsRun{Heading: runHeading(a, &a.Runs[i])}
 		for _, c := range a.Runs[i].Claims {
-			cr.Claims = append(cr.Claims, claimRow{c, verdictStyle(c.Verdict)})
+			cr.Claims = append(cr.Claims, claimRow{c.Section, c.Claim, c.Tutorial, c.Measured, c.Verdict, c.Detail, c.MeasuredBy, c.Test, c.Cases, verdictStyle(c.Verdict)})
 		}
 		runs = append(runs, cr)
 	}

@@ -175,7 +175,7 @@ func (sw *Sweep) BreakEvenText(baseline string) string {
 	return "beats " + baseline + " from " + FormatSeconds(*sw.BreakEven) + " per task"
 }
 
-// FormatSeconds formats a duration in seconds with its unit, "0.21 ms".
+// FormatSeconds formats a duration in seconds with its unit, "210.0 µs".
 func FormatSeconds(s float64) string {
-	return report.FormatValue(s, "sec/op") + "s"
+	return report.FormatValue(s, "sec/op") + " s"
 }
