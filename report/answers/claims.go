@@ -81,7 +81,8 @@ func (v *runView) claims(seed *Seed, ts *TaskSize) []Claim {
 			c.Verdict = NotMeasured
 		}
 		if c.Verdict == NotMeasured && c.Detail == "" {
-			c.Detail = "not in these results: run " + strings.SplitN(sc.MeasuredBy, "/", 2)[0]
+			bench, _, _ := strings.Cut(strings.FieldsFunc(sc.MeasuredBy, func(r rune) bool { return r == '/' || r == ':' || r == ' ' })[0], "/")
+			c.Detail = "not in these results: run " + bench
 		}
 		out = append(out, c)
 	}
