@@ -162,7 +162,7 @@ func sectionText(t *testing.T, browserCtx context.Context, path, id string) stri
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path)); err != nil {
 		t.Fatalf("loading %s: %v", path, err)
 	}
-	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const s = document.getElementById(` + strconv.Quote(id) + `); return s ? s.innerText : ""; })()`))
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const s = document.getElementById(`+strconv.Quote(id)+`); return s ? s.innerText : ""; })()`))
 	if err != nil {
 		t.Fatalf("reading section %s: %v", id, err)
 	}

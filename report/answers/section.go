@@ -137,13 +137,21 @@ func (s SummarySection) Markdown(w io.Writer, rep *report.Report) error {
 		if r.Heading != "" {
 			fmt.Fprintf(&b, "#### %s\n\n", report.MarkdownText(r.Heading))
 		}
-		b.WriteString("| case | 1 core | most cores | missing |\n|:--|:--|:--|:--|\n")
+		if r.HasMissing {
+			b.WriteString("| case | 1 core | most cores | missing |\n|:--|:--|:--|:--|\n")
+		} else {
+			b.WriteString("| case | 1 core | most cores |\n|:--|:--|:--|\n")
+		}
 		for _, row := range r.Rows {
 			name := report.MarkdownText(row.Name)
 			if row.Unit != "sec/op" {
 				name += " (" + report.MarkdownText(row.Unit) + ")"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, report.MarkdownText(row.One), report.MarkdownText(row.Most), report.MarkdownText(row.Missing))
+			fmt.Fprintf(&b, "| %s | %s | %s |", name, report.MarkdownText(row.One), report.MarkdownText(row.Most))
+			if r.HasMissing {
+				b.WriteString(" " + report.MarkdownText(row.Missing) + " |")
+			}
+			b.WriteString("\n")
 		}
 		b.WriteString("\n")
 		if r.Uncompared > 0 {
@@ -255,8 +263,8 @@ var claimsTemplate = template.Must(template.New("claims").Parse(`<p class="muted
 
 type claimRow struct {
 	Section, Claim, Tutorial, Measured, Verdict, Detail, MeasuredBy, Test string
-	Cases                                                                []string
-	Style                                                                template.CSS
+	Cases                                                                 []string
+	Style                                                                 template.CSS
 }
 
 type claimsRun struct {

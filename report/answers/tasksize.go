@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"concbench/report"
 )
@@ -177,5 +178,7 @@ func (sw *Sweep) BreakEvenText(baseline string) string {
 
 // FormatSeconds formats a duration in seconds with its unit, "210.0 µs".
 func FormatSeconds(s float64) string {
-	return report.FormatValue(s, "sec/op") + " s"
+	v := report.FormatValue(s, "sec/op")
+	i := strings.LastIndexAny(v, "0123456789") + 1
+	return v[:i] + " " + v[i:] + "s"
 }
