@@ -153,10 +153,17 @@ type runView struct {
 	rep *report.Report
 	run *report.Run
 	rg  *report.RunGroup
+	// index maps each case of run to its index, in run.Cases and in the
+	// grouping's run.
+	index map[*report.Case]int
 }
 
 func newRunView(rep *report.Report, run *report.Run, rg *report.RunGroup) *runView {
-	return &runView{rep: rep, run: run, rg: rg}
+	v := &runView{rep: rep, run: run, rg: rg, index: make(map[*report.Case]int, len(run.Cases))}
+	for i := range run.Cases {
+		v.index[&run.Cases[i]] = i
+	}
+	return v
 }
 
 // largest returns the largest core count of c that is not oversubscribed,
@@ -248,7 +255,7 @@ func (v *runView) summarize(c *report.Case, model string, procs int, unit string
 	if c == nil {
 		return nil
 	}
-	cg := v.rg.Cases[caseIndex(v.run, c)]
+	cg := v.rg.Cases[v.index[c]]
 	b := cg.Benchmark(model, procs)
 	if b == nil {
 		return nil
@@ -262,7 +269,7 @@ func (v *runView) summarize(c *report.Case, model string, procs int, unit string
 
 // sampleMax returns the largest measurement of model at procs in unit.
 func (v *runView) sampleMax(c *report.Case, model string, procs int, unit string) (float64, bool) {
-	cg := v.rg.Cases[caseIndex(v.run, c)]
+	cg := v.rg.Cases[v.index[c]]
 	b := cg.Benchmark(model, procs)
 	if b == nil {
 		return 0, false
@@ -274,56 +281,60 @@ func (v *runView) sampleMax(c *report.Case, model string, procs int, unit string
 	return slices.Max(s.Values), true
 }
 
-// caseIndex returns the index of c in run.Cases: its index in the
-// grouping's run too.
-func caseIndex(run *report.Run, c *report.Case) int {
-	for i := range run.Cases {
-		if &run.Cases[i] == c {
-			return i
+// summary computes the summary lines of the run, its cases in parallel
+// (report.ParallelFor): each line makes a Mann-Whitney U test per model and
+// core count.
+func (v *runView) summary() ([]Line, int) {
+	lines := make([]Line, len(v.run.Cases))
+	compared := make([]bool, len(v.run.Cases))
+	report.ParallelFor(len(v.run.Cases), func(ci int) {
+		lines[ci], compared[ci] = v.line(&v.run.Cases[ci])
+	})
+	var out []Line
+	uncompared := 0
+	for i, ok := range compared {
+		if ok {
+			out = append(out, lines[i])
+		} else {
+			uncompared++
 		}
 	}
-	panic("answers: case not in run")
+	return out, uncompared
 }
 
-// summary computes the summary lines of the run.
-func (v *runView) summary() ([]Line, int) {
-	var lines []Line
-	uncompared := 0
-	for ci := range v.run.Cases {
-		c := &v.run.Cases[ci]
-		t := c.Primary()
-		if t == nil || len(t.Models) < 2 {
-			uncompared++
-			continue
-		}
-		ln := Line{Case: c.ID, Name: c.FullName(), Unit: t.Unit}
-		top := v.largest(c)
-		var levels []int
-		if slices.Contains(c.Procs, 1) {
-			levels = append(levels, 1)
-		}
-		if top > 1 {
-			levels = append(levels, top)
-		}
-		switch {
-		case len(c.Procs) == 1 && c.Procs[0] == 1:
-			ln.Missing = "ran at 1 core only: no result at more cores"
-			if v.run.NCPU > 1 {
-				ln.Missing += " (the machine has " + strconv.Itoa(v.run.NCPU) + " CPUs)"
-			}
-		case !slices.Contains(c.Procs, 1):
-			ln.Missing = "no result at 1 core"
-		case top <= 1:
-			ln.Missing = "every core count above 1 is oversubscribed"
-		}
-		for _, p := range levels {
-			if lv, ok := v.level(c, t, p); ok {
-				ln.Levels = append(ln.Levels, lv)
-			}
-		}
-		lines = append(lines, ln)
+// line computes the summary line of a case; false when the case has fewer
+// than two models to compare.
+func (v *runView) line(c *report.Case) (Line, bool) {
+	t := c.Primary()
+	if t == nil || len(t.Models) < 2 {
+		return Line{}, false
 	}
-	return lines, uncompared
+	ln := Line{Case: c.ID, Name: c.FullName(), Unit: t.Unit}
+	top := v.largest(c)
+	var levels []int
+	if slices.Contains(c.Procs, 1) {
+		levels = append(levels, 1)
+	}
+	if top > 1 {
+		levels = append(levels, top)
+	}
+	switch {
+	case len(c.Procs) == 1 && c.Procs[0] == 1:
+		ln.Missing = "ran at 1 core only: no result at more cores"
+		if v.run.NCPU > 1 {
+			ln.Missing += " (the machine has " + strconv.Itoa(v.run.NCPU) + " CPUs)"
+		}
+	case !slices.Contains(c.Procs, 1):
+		ln.Missing = "no result at 1 core"
+	case top <= 1:
+		ln.Missing = "every core count above 1 is oversubscribed"
+	}
+	for _, p := range levels {
+		if lv, ok := v.level(c, t, p); ok {
+			ln.Levels = append(ln.Levels, lv)
+		}
+	}
+	return ln, true
 }
 
 // level finds the fastest model of t at procs and compares every other

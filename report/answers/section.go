@@ -64,6 +64,11 @@ func cells(ln *Line) (one, most string) {
 	return one, most
 }
 
+// maxMarkdownSummary bounds the bytes of the summary in the Markdown
+// report, which is meant for a pull-request comment: past it the remaining
+// cases are only counted.
+const maxMarkdownSummary = 16 << 10
+
 // SummarySection renders the summary: per run, one line per case.
 type SummarySection struct{}
 
@@ -142,7 +147,11 @@ func (s SummarySection) Markdown(w io.Writer, rep *report.Report) error {
 		} else {
 			b.WriteString("| case | 1 core | most cores |\n|:--|:--|:--|\n")
 		}
-		for _, row := range r.Rows {
+		for i, row := range r.Rows {
+			if b.Len() >= maxMarkdownSummary {
+				fmt.Fprintf(&b, "| … and %d more cases: see report.html | | |\n", len(r.Rows)-i)
+				break
+			}
 			name := report.MarkdownText(row.Name)
 			if row.Unit != "sec/op" {
 				name += " (" + report.MarkdownText(row.Unit) + ")"
