@@ -152,17 +152,8 @@ func bytesText(b float64) string {
 // times formats a factor, "4.99×".
 func times(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) + "×" }
 
-// pct formats a relative difference, "+4%".
-func pct(d float64) string {
-	s := strconv.FormatFloat(100*d, 'f', 0, 64)
-	if s == "-0" {
-		s = "0"
-	}
-	if !strings.HasPrefix(s, "-") {
-		s = "+" + s
-	}
-	return s + "%"
-}
+// pct formats a relative difference d as a signed percentage, "+4.0%".
+func pct(d float64) string { return report.FormatPercent(1 + d) }
 
 // speedupText formats a speedup with its interval and test.
 func speedupText(sp *report.Speedup) string {
