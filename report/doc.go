@@ -9,6 +9,7 @@
 //	report/versions  the Go versions comparison and its section
 //	report/history   the history of runs and its section
 //	report/gate      the regression gate
+//	report/answers   the summary, the decision tree, the tutorial's claims, the task-size sweep
 //	report/scaling   scaling-law fits: numbers in, fits out (a leaf)
 //	report/multitest adjusted p-values for multiple testing (a leaf)
 //	report/stability drift, noise, outliers, samples and load checks (a leaf)

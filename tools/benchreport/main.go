@@ -60,6 +60,7 @@ import (
 	"sync"
 
 	"concbench/report"
+	"concbench/report/answers"
 	"concbench/report/checks"
 	"concbench/report/gate"
 	"concbench/report/history"
@@ -165,8 +166,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	names := fs.Args()
 	readOpts := results.ReadOptions{Filter: *filter}
-	analyzers := []report.Analyzer{versions.Analyzer{Base: *baseTC}, sweep.Analyzer{}}
-	sections := []report.Section{versions.Section{}, report.CasesSection{}, sweep.Section{}, checks.Section{}, report.WarningsSection{}}
+	analyzers := []report.Analyzer{answers.Analyzer{}, versions.Analyzer{Base: *baseTC}, sweep.Analyzer{}}
+	sections := append(answers.Sections(), versions.Section{}, report.CasesSection{}, sweep.Section{}, checks.Section{}, report.WarningsSection{})
 	if *historyDir != "" {
 		if fs.NArg() > 0 {
 			return usageError{"-history reads its folder: give no results files"}
