@@ -19,6 +19,28 @@
       ]
     };
   }
+  // band returns the drawing of a custom series whose items are [x, lo,
+  // hi], ascending in x, and whose id starts with "band:": one polygon
+  // between lo and hi, drawn with the first item, such as the interval
+  // band of a projected curve.
+  function band(data) {
+    return function (params, api) {
+      if (params.dataIndex !== 0) {
+        return null;
+      }
+      var lower = [], upper = [];
+      data.forEach(function (d) {
+        lower.push(api.coord([d.value[0], d.value[1]]));
+        upper.unshift(api.coord([d.value[0], d.value[2]]));
+      });
+      return {
+        type: 'polygon',
+        silent: true,
+        shape: { points: lower.concat(upper) },
+        style: { fill: api.visual('color'), opacity: 0.12, stroke: null }
+      };
+    };
+  }
   var charts = JSON.parse(document.getElementById('concbench-charts').textContent);
   var drawn = [];
   charts.forEach(function (c) {
@@ -32,7 +54,7 @@
     o.tooltip = Object.assign({}, o.tooltip || {}, { renderMode: 'richText' });
     (o.series || []).forEach(function (s) {
       if (s.type === 'custom') {
-        s.renderItem = errorBar;
+        s.renderItem = String(s.id).indexOf('band:') === 0 ? band(s.data) : errorBar;
       }
     });
     var chart = echarts.init(el, null, { renderer: 'canvas' });

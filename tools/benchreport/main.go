@@ -52,6 +52,7 @@ import (
 	"sync"
 
 	"concbench/report"
+	"concbench/report/fits"
 	"concbench/report/gate"
 	"concbench/report/history"
 	"concbench/report/results"
@@ -148,8 +149,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	names := fs.Args()
 	readOpts := results.ReadOptions{Filter: *filter}
-	analyzers := []report.Analyzer{versions.Analyzer{Base: *baseTC}}
-	sections := []report.Section{versions.Section{}, report.CasesSection{}, report.WarningsSection{}}
+	analyzers := []report.Analyzer{versions.Analyzer{Base: *baseTC}, fits.Analyzer{}}
+	sections := []report.Section{versions.Section{}, report.CasesSection{}, fits.Section{}, report.WarningsSection{}}
 	if *historyDir != "" {
 		if fs.NArg() > 0 {
 			return usageError{"-history reads its folder: give no results files"}
