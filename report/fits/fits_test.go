@@ -53,7 +53,6 @@ func analyze(t *testing.T, ncpu int, models map[string]series) (*report.Report, 
 	return rep, a
 }
 
-
 // checkJSON checks that the report encodes as JSON (WriteJSON fails on a
 // NaN or an infinity) with the fits in it, and renders in HTML and
 // Markdown.
