@@ -10,6 +10,7 @@
 //	report/history   the history of runs and its section
 //	report/gate      the regression gate
 //	report/scaling   scaling-law fits: numbers in, fits out (a leaf)
+//	report/fits      those fits per case, their projections and their section
 //
 // Dependencies go one way: results, then this package, then the feature
 // packages, which import it and never each other; report/scaling imports
@@ -72,6 +73,9 @@
 //     [FormatEstimate], [FormatPercent], [FormatFraction]) and the chart
 //     builders on go-echarts ([ChartGlobals], [AddIdeal], [AddWhiskers],
 //     [NewChart]);
+//   - when it draws on the cases' speedup charts, a DecorateSpeedup
+//     method on the Analysis ([SpeedupDecorator]): [CasesSection] calls
+//     it for every case, as report/fits does for its projections;
 //   - when it makes comparisons, a Families method ([FamilyLister]), so
 //     that [Report.Families] lists them for a correction for multiple
 //     testing.
