@@ -19,20 +19,23 @@
       ]
     };
   }
-  // band returns the drawing of a custom series whose items are [x, lo,
-  // hi], ascending in x, and whose id starts with "band:": one polygon
-  // between lo and hi, drawn with the first item, such as the interval
-  // band of a projected curve.
-  function band(data) {
+  // bands returns the drawing of a custom series whose id starts with
+  // "band:" and whose items are [x, lo, hi, group], each group's items
+  // together and ascending in x: one polygon between lo and hi per group,
+  // drawn with its first item in the item's colour, such as the interval
+  // bands of projected curves.
+  function bands(data) {
     return function (params, api) {
-      if (params.dataIndex !== 0) {
+      var i = params.dataIndex, g = data[i].value[3];
+      if (i > 0 && data[i - 1].value[3] === g) {
         return null;
       }
       var lower = [], upper = [];
-      data.forEach(function (d) {
-        lower.push(api.coord([d.value[0], d.value[1]]));
-        upper.unshift(api.coord([d.value[0], d.value[2]]));
-      });
+      for (var j = i; j < data.length && data[j].value[3] === g; j++) {
+        var v = data[j].value;
+        lower.push(api.coord([v[0], v[1]]));
+        upper.unshift(api.coord([v[0], v[2]]));
+      }
       return {
         type: 'polygon',
         silent: true,
@@ -54,7 +57,7 @@
     o.tooltip = Object.assign({}, o.tooltip || {}, { renderMode: 'richText' });
     (o.series || []).forEach(function (s) {
       if (s.type === 'custom') {
-        s.renderItem = String(s.id).indexOf('band:') === 0 ? band(s.data) : errorBar;
+        s.renderItem = String(s.id).indexOf('band:') === 0 ? bands(s.data) : errorBar;
       }
     });
     var chart = echarts.init(el, null, { renderer: 'canvas' });

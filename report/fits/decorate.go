@@ -40,7 +40,7 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 		}
 	}
 	drawn := false
-	var bands *charts.Custom
+	var bands []opts.CustomData
 	for i, tm := range sc.Table.Models {
 		m := fc.model(tm.Model)
 		if m == nil {
@@ -56,7 +56,8 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 			ref = base
 		}
 		line := make([]opts.LineData, 0, len(proj))
-		var bandData []opts.CustomData
+		band := make([]opts.CustomData, 0, len(proj))
+		style := &opts.ItemStyle{Color: report.ModelColor(i)}
 		for _, p := range proj {
 			v, lo, hi, ok := chartValue(law, p, own, ref)
 			if !ok {
@@ -65,7 +66,7 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 			x := float64(p.N)
 			line = append(line, opts.LineData{Value: []float64{x, report.Round(v)}})
 			if lo > 0 && hi >= lo {
-				bandData = append(bandData, opts.CustomData{Value: []float64{x, report.Round(lo), report.Round(hi)}})
+				band = append(band, opts.CustomData{Value: []float64{x, report.Round(lo), report.Round(hi), float64(i)}, ItemStyle: style})
 			}
 		}
 		if len(line) == 0 {
@@ -95,22 +96,19 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 		}
 		sc.Line.AddSeries(name, line, options...)
 		sc.Series = append(sc.Series, name)
-		if len(bandData) == len(line) {
-			// The band is a custom series drawn as one polygon by the
-			// page's script (see band in page.js). It shares the curve's
-			// name, so that its legend entry shows and hides both.
-			if bands == nil {
-				bands = charts.NewCustom()
-			}
-			id := "band:" + sc.Case.ID + ":" + strconv.Itoa(i)
-			bands.AddSeries(name, bandData,
-				charts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
-				charts.WithEncodeOpts(opts.Encode{X: 0, Y: []int{1, 2}}),
-				charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Id = id }))
+		if len(band) == len(line) {
+			bands = append(bands, band...)
 		}
 	}
-	if bands != nil {
-		sc.Line.Overlap(bands)
+	if len(bands) > 0 {
+		// Every model's band is one custom series, drawn by the page's
+		// script as one polygon per model (see bands in page.js): a
+		// series per model would cost as much as its curve again.
+		c := charts.NewCustom()
+		c.AddSeries("95% bands", bands,
+			charts.WithEncodeOpts(opts.Encode{X: 0, Y: []int{1, 2}}),
+			charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Id = "band:" + sc.Case.ID }))
+		sc.Line.Overlap(c)
 	}
 	if drawn {
 		// Three series more per model: one scrolling row of legend.

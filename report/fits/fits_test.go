@@ -350,8 +350,8 @@ func TestProjection(t *testing.T) {
 			}
 		}
 	}
-	if bands != 2 {
-		t.Errorf("%d bands, want 2", bands)
+	if bands != 1 {
+		t.Errorf("%d band series, want 1 for both models", bands)
 	}
 	// The efficiency chart is left as it was.
 	for _, s := range chs[1].Series {

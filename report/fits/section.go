@@ -185,6 +185,9 @@ func paramRows(a *Analysis, c *Case) []row {
 		}
 		var notes []string
 		for _, u := range f.Unfitted {
+			if u.Model == scaling.ModelUSL && len(c.Procs) == 2 && len(f.Points) == 2 {
+				continue // the case's note says why
+			}
 			notes = append(notes, lawLabel(u.Model)+": no fit, "+u.Reason)
 		}
 		notes = append(notes, f.Notes...)
@@ -318,8 +321,19 @@ func caseCharts(c *Case) []report.Chart {
 }
 
 // karpFlattChart draws e(N) of every model against N, with its interval
-// whiskers.
+// whiskers; with a single N >= 2 (two core counts), as one bar per model.
 func karpFlattChart(c *Case) report.Chart {
+	ns := map[int]bool{}
+	for _, m := range c.Models {
+		for _, k := range m.Fit.KarpFlatt {
+			ns[k.N] = true
+		}
+	}
+	if len(ns) == 1 {
+		for n := range ns {
+			return karpFlattBars(c, n)
+		}
+	}
 	line, whiskers := charts.NewLine(), charts.NewCustom()
 	line.MultiSeries = make(charts.MultiSeries, 0, len(c.Models))
 	line.SetGlobalOptions(report.ChartGlobals("Karp-Flatt e(N) = (N/S − 1)/(N − 1)", c.Name+" — flat: a serial part; rising: overheads that grow with the cores")...)
@@ -355,6 +369,41 @@ func karpFlattChart(c *Case) report.Chart {
 		line.Overlap(whiskers)
 	}
 	return report.NewChart(c.ID+"-karpflatt", line, names)
+}
+
+// karpFlattBars draws e(n) of every model at the one core count n, as
+// bars with interval whiskers, in two series rather than two per model.
+func karpFlattBars(c *Case, n int) report.Chart {
+	bar := charts.NewBar()
+	bar.MultiSeries = make(charts.MultiSeries, 0, 2)
+	bar.SetGlobalOptions(report.ChartGlobals(fmt.Sprintf("Karp-Flatt e(N) = (N/S − 1)/(N − 1) at N = %d", n), c.Name+" — the serial fraction that explains the speedup")...)
+	var models []string
+	var data []opts.BarData
+	var bars [][3]float64
+	for i, m := range c.Models {
+		for _, k := range m.Fit.KarpFlatt {
+			idx := len(models)
+			models = append(models, report.ModelName(m.Model))
+			data = append(data, opts.BarData{Value: report.Round(k.E.Value), ItemStyle: &opts.ItemStyle{Color: report.ModelColor(i)}})
+			if k.E.Lo != nil && k.E.Hi != nil {
+				bars = append(bars, [3]float64{float64(idx), report.Round(*k.E.Lo), report.Round(*k.E.Hi)})
+			}
+		}
+	}
+	bar.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "e(N)"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+	)
+	bar.SetXAxis(models)
+	name := fmt.Sprintf("e(%d)", n)
+	bar.AddSeries(name, data, charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "48" }))
+	if len(bars) > 0 {
+		whiskers := charts.NewCustom()
+		report.AddWhiskers(whiskers, "95% interval", "#333333", bars)
+		bar.Overlap(whiskers)
+	}
+	return report.NewChart(c.ID+"-karpflatt", bar, []string{name})
 }
 
 // boxChart draws a box plot of every model's samples at the case's
