@@ -95,6 +95,10 @@ type SpeedupChart struct {
 	// at one core, unset when against each model's own one-core result.
 	VsBaseline bool
 	Line       *charts.Line
+	// Custom holds the chart's custom series, the whiskers (see
+	// [AddWhiskers]); a decorator adds its own custom series here rather
+	// than overlapping a chart of its own, which costs as much again.
+	Custom *charts.Custom
 	// Series lists the names of the chart's visible series so far.
 	Series []string
 	// MaxProcs is the largest core count on the x axis; the ideal line
@@ -178,9 +182,6 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 			AddWhiskers(whiskers, name, color, bars)
 		}
 	}
-	if len(whiskers.MultiSeries) > 0 {
-		line.Overlap(whiskers)
-	}
 	var over []charts.SeriesOpts
 	if run.NCPU > 0 && maxProcs > run.NCPU {
 		// An area over the whole height from the CPU count to the
@@ -197,9 +198,12 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 			{XAxis: maxProcs},
 		}))
 	}
-	sc := SpeedupChart{Run: run, Case: c, Table: t, VsBaseline: c.HasBaseline, Line: line, Series: names, MaxProcs: maxProcs}
+	sc := SpeedupChart{Run: run, Case: c, Table: t, VsBaseline: c.HasBaseline, Line: line, Custom: whiskers, Series: names, MaxProcs: maxProcs}
 	for _, d := range decorators {
 		d.DecorateSpeedup(&sc)
+	}
+	if len(whiskers.MultiSeries) > 0 {
+		line.Overlap(whiskers)
 	}
 	xAxis := opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: sc.MaxProcs, MinInterval: 1}
 	yAxis := opts.YAxis{Type: "value", Name: yName, Min: 0}

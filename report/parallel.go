@@ -42,3 +42,8 @@ func parallelFor(n int, fn func(i int)) {
 	}
 	wg.Wait()
 }
+
+// ParallelFor is parallelFor for the feature packages: an analyser or a
+// section that works case by case calls fn(i) for every i in [0, n) on
+// up to GOMAXPROCS goroutines, fn writing each result to its own index.
+func ParallelFor(n int, fn func(i int)) { parallelFor(n, fn) }

@@ -104,11 +104,9 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 		// Every model's band is one custom series, drawn by the page's
 		// script as one polygon per model (see bands in page.js): a
 		// series per model would cost as much as its curve again.
-		c := charts.NewCustom()
-		c.AddSeries("95% bands", bands,
+		sc.Custom.AddSeries("95% bands", bands,
 			charts.WithEncodeOpts(opts.Encode{X: 0, Y: []int{1, 2}}),
 			charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Id = "band:" + sc.Case.ID }))
-		sc.Line.Overlap(c)
 	}
 	if drawn {
 		// Three series more per model: one scrolling row of legend.

@@ -14,9 +14,7 @@ package fits
 import (
 	"fmt"
 	"maps"
-	"runtime"
 	"slices"
-	"sync"
 
 	"concbench/report"
 	"concbench/report/scaling"
@@ -139,20 +137,10 @@ func (an Analyzer) Analyze(g *report.Grouping, rep *report.Report) (any, error) 
 		}
 	}
 	// Cases are fitted in parallel: each writes only its own entry.
-	var wg sync.WaitGroup
-	next := make(chan job)
-	for range min(runtime.GOMAXPROCS(0), max(len(jobs), 1)) {
-		wg.Go(func() {
-			for j := range next {
-				a.Runs[j.ri].Cases[j.ci] = analyzeCase(g.Runs[j.ri].Cases[j.ci], &rep.Runs[j.ri].Cases[j.ci], rep.Baseline, o)
-			}
-		})
-	}
-	for _, j := range jobs {
-		next <- j
-	}
-	close(next)
-	wg.Wait()
+	report.ParallelFor(len(jobs), func(i int) {
+		j := jobs[i]
+		a.Runs[j.ri].Cases[j.ci] = analyzeCase(g.Runs[j.ri].Cases[j.ci], &rep.Runs[j.ri].Cases[j.ci], rep.Baseline, o)
+	})
 	for ri := range a.Runs {
 		for ci := range a.Runs[ri].Cases {
 			c := &a.Runs[ri].Cases[ci]

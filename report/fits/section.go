@@ -42,22 +42,37 @@ func (Section) HTML(rep *report.Report) (report.Fragment, error) {
 	if a == nil {
 		return report.Fragment{}, nil
 	}
+	type job struct {
+		r *Run
+		c *Case
+	}
+	var jobs []job
+	for ri := range a.Runs {
+		for ci := range a.Runs[ri].Cases {
+			jobs = append(jobs, job{&a.Runs[ri], &a.Runs[ri].Cases[ci]})
+		}
+	}
+	// Cases are rendered in parallel, each into its own buffer, and
+	// joined in order, as the cases section's are.
+	htmls := make([]string, len(jobs))
+	chs := make([][]report.Chart, len(jobs))
+	report.ParallelFor(len(jobs), func(i int) {
+		if len(jobs[i].c.Models) == 0 {
+			return
+		}
+		var b strings.Builder
+		caseHTML(&b, a, jobs[i].r, jobs[i].c)
+		htmls[i], chs[i] = b.String(), caseCharts(jobs[i].c)
+	})
 	var b strings.Builder
 	var frag report.Fragment
 	b.WriteString(intro)
-	for ri := range a.Runs {
-		r := &a.Runs[ri]
-		if len(a.Runs) > 1 {
-			b.WriteString(`<h3 class="run">Run ` + report.Escape(r.ID) + "</h3>\n")
+	for i, j := range jobs {
+		if len(a.Runs) > 1 && j.c == &j.r.Cases[0] {
+			b.WriteString(`<h3 class="run">Run ` + report.Escape(j.r.ID) + "</h3>\n")
 		}
-		for ci := range r.Cases {
-			c := &r.Cases[ci]
-			if len(c.Models) == 0 {
-				continue
-			}
-			caseHTML(&b, a, r, c)
-			frag.Charts = append(frag.Charts, caseCharts(c)...)
-		}
+		b.WriteString(htmls[i])
+		frag.Charts = append(frag.Charts, chs[i]...)
 	}
 	frag.HTML = template.HTML(b.String())
 	return frag, nil
