@@ -54,18 +54,7 @@ func TestBrowserVersionsHistory(t *testing.T) {
 	if len(want) != 36+2 {
 		t.Fatalf("%d history and versions charts, want 38", len(want))
 	}
-	path := writePage(t, filepath.Join(t.TempDir(), "page.html"), rep, report.PageOptions{Sections: sections})
-	got, events := loadPage(t, startBrowser(t, exe), path)
-	drawn := map[string][]string{}
-	for _, c := range got.Charts {
-		drawn[c.ID] = c.Series
-	}
-	for _, w := range want {
-		if diff := cmp.Diff(w.Series, drawn[w.ID]); diff != "" {
-			t.Errorf("chart %s series (-want +got):\n%s", w.ID, diff)
-		}
-	}
-	events.check(t)
+	checkDrawn(t, exe, rep, sections, want)
 }
 
 // TestBrowserFits loads a page with the fits section in headless Chromium
@@ -102,6 +91,14 @@ func TestBrowserFits(t *testing.T) {
 	if kinds["-speedup"] == 0 || kinds["-karpflatt"] != kinds["-speedup"] || kinds["-box"] != kinds["-speedup"] {
 		t.Fatalf("charts by kind %v: want a Karp-Flatt chart and a box plot per speedup chart", kinds)
 	}
+	checkDrawn(t, exe, rep, sections, want)
+}
+
+// checkDrawn loads the page of rep with sections in headless Chromium and
+// checks that each chart of want is drawn with its series, with no script
+// error, request or dialog.
+func checkDrawn(t *testing.T, exe string, rep *report.Report, sections []report.Section, want []chartSeries) {
+	t.Helper()
 	path := writePage(t, filepath.Join(t.TempDir(), "page.html"), rep, report.PageOptions{Sections: sections})
 	got, events := loadPage(t, startBrowser(t, exe), path)
 	drawn := map[string][]string{}
