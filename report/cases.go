@@ -40,8 +40,9 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 	}
 	htmls := make([]string, len(jobs))
 	charts := make([][]Chart, len(jobs))
+	decorators := SpeedupDecorators(rep)
 	parallelFor(len(jobs), func(i int) {
-		htmls[i], charts[i] = caseHTML(rep, jobs[i].run, jobs[i].c)
+		htmls[i], charts[i] = caseHTML(rep, jobs[i].run, jobs[i].c, decorators)
 	})
 	var b strings.Builder
 	var frag Fragment
@@ -63,8 +64,8 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 }
 
 // caseHTML renders one case: its heading, its charts' elements and a table
-// per unit.
-func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
+// per unit; the decorators add to its speedup chart.
+func caseHTML(rep *Report, run *Run, c *Case, decorators []SpeedupDecorator) (string, []Chart) {
 	var b strings.Builder
 	rows := 0
 	for _, t := range c.Units {
@@ -84,7 +85,7 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 	if !c.HasBaseline {
 		b.WriteString(`<p class="note">No ` + Escape(baseline) + " " + Escape(c.SeriesLabel()) + " at 1 core: speedups are against each " + Escape(c.SeriesLabel()) + "'s own 1-core result.</p>\n")
 	}
-	charts := CaseCharts(run, c, baseline)
+	charts := CaseCharts(run, c, baseline, decorators...)
 	b.WriteString(`<div class="charts">`)
 	for _, ch := range charts {
 		b.WriteString(string(ChartDiv(ch)))

@@ -2,7 +2,9 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -57,16 +59,16 @@ func ChartGlobals(title, subtitle string) []charts.GlobalOpts {
 // efficiency against cores, the primary unit per model at the largest
 // core count and, when the case has a [CompanionUnit], that unit against
 // cores. baseline is the series the speedups are measured against
-// ([Case.BaselineSeries]). It returns nil for a case without
-// measurements.
-func CaseCharts(run *Run, c *Case, baseline string) []Chart {
+// ([Case.BaselineSeries]). Each decorator adds its series to the speedup
+// chart, in order. It returns nil for a case without measurements.
+func CaseCharts(run *Run, c *Case, baseline string, decorators ...SpeedupDecorator) []Chart {
 	t := c.Primary()
 	if t == nil || len(t.Models) == 0 {
 		return nil
 	}
 	out := []Chart{
-		speedupChart(run, c, t, baseline, false),
-		speedupChart(run, c, t, baseline, true),
+		speedupChart(run, c, t, baseline, false, decorators),
+		speedupChart(run, c, t, baseline, true, nil),
 		largestChart(run, c, t),
 	}
 	units := make([]string, len(c.Units))
@@ -125,10 +127,60 @@ func unitID(unit string) string {
 	}, strings.ToLower(unit))
 }
 
+// A SpeedupDecorator adds series to the speedup chart of each case, such
+// as the projections of a fitted scaling law, so that an analysis draws on
+// that chart with no change to it. An [Analyzer]'s data in
+// Report.Extensions that implements it is used as one by [CasesSection]
+// (see [SpeedupDecorators]). It is called for many cases at once, so it
+// must only read its own data.
+type SpeedupDecorator interface {
+	// DecorateSpeedup adds series to sc.Line, appending the names of
+	// the visible ones to sc.Series, and may raise sc.MaxProcs or set
+	// sc.LogAxes.
+	DecorateSpeedup(sc *SpeedupChart)
+}
+
+// A SpeedupChart is a case's speedup chart while it is built, as a
+// [SpeedupDecorator] sees it: the measured series are in, the line of
+// ideal scaling and the axes are added after the decorators.
+type SpeedupChart struct {
+	Run  *Run
+	Case *Case
+	// Table is the unit the chart is drawn for, the case's primary.
+	Table *UnitTable
+	// VsBaseline is set when the speedups are against the baseline model
+	// at one core, unset when against each model's own one-core result.
+	VsBaseline bool
+	Line       *charts.Line
+	// Custom holds the chart's custom series, the whiskers (see
+	// [AddWhiskers]); a decorator adds its own custom series here rather
+	// than overlapping a chart of its own, which costs as much again.
+	Custom *charts.Custom
+	// Series lists the names of the chart's visible series so far.
+	Series []string
+	// MaxProcs is the largest core count on the x axis; the ideal line
+	// runs up to it.
+	MaxProcs int
+	// LogAxes draws both axes on a logarithmic scale.
+	LogAxes bool
+}
+
+// SpeedupDecorators returns the data in rep.Extensions that are
+// [SpeedupDecorator]s, by the analysers' names.
+func SpeedupDecorators(rep *Report) []SpeedupDecorator {
+	var ds []SpeedupDecorator
+	for _, k := range slices.Sorted(maps.Keys(rep.Extensions)) {
+		if d, ok := rep.Extensions[k].(SpeedupDecorator); ok {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
 // speedupChart draws the speedup (or, with efficiency set, the speedup per
 // core) of every model against GOMAXPROCS, with interval whiskers, the ideal
 // line and hollow symbols for oversubscribed points.
-func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency bool) Chart {
+func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency bool, decorators []SpeedupDecorator) Chart {
 	ref := "vs " + baseline + " at 1 core"
 	if !c.HasBaseline {
 		ref = "vs each model at 1 core"
@@ -144,10 +196,6 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 	line.MultiSeries = make(charts.MultiSeries, 0, 2*len(t.Models)+1)
 	whiskers.MultiSeries = make(charts.MultiSeries, 0, len(t.Models))
 	line.SetGlobalOptions(ChartGlobals(title, c.FullName()+" ("+t.Unit+")")...)
-	line.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: maxProcs, MinInterval: 1}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName, Min: 0}),
-	)
 	var names []string
 	speedupOf := func(p *Point) (*Speedup, *float64) {
 		if c.HasBaseline {
@@ -183,9 +231,6 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		AddCurve(line, whiskers, name, ModelColor(i), data, bars)
 		names = append(names, name)
 	}
-	if len(whiskers.MultiSeries) > 0 {
-		line.Overlap(whiskers)
-	}
 	var over []charts.SeriesOpts
 	if run.NCPU > 0 && maxProcs > run.NCPU {
 		// An area over the whole height from the CPU count to the
@@ -202,7 +247,21 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 			{XAxis: maxProcs},
 		}))
 	}
-	names = append(names, AddIdeal(line, maxProcs, efficiency, over...))
+	sc := SpeedupChart{Run: run, Case: c, Table: t, VsBaseline: c.HasBaseline, Line: line, Custom: whiskers, Series: names, MaxProcs: maxProcs}
+	for _, d := range decorators {
+		d.DecorateSpeedup(&sc)
+	}
+	if len(whiskers.MultiSeries) > 0 {
+		line.Overlap(whiskers)
+	}
+	xAxis := opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: sc.MaxProcs, MinInterval: 1}
+	yAxis := opts.YAxis{Type: "value", Name: yName, Min: 0}
+	if sc.LogAxes {
+		xAxis.Type, xAxis.MinInterval = "log", 0
+		yAxis.Type, yAxis.Min = "log", nil // a log axis has no 0
+	}
+	line.SetGlobalOptions(charts.WithXAxisOpts(xAxis), charts.WithYAxisOpts(yAxis))
+	names = append(sc.Series, AddIdeal(line, sc.MaxProcs, efficiency, over...))
 	return NewChart(id, line, names)
 }
 

@@ -11,6 +11,7 @@
 //	report/gate      the regression gate
 //	report/answers   the summary, the decision tree, the tutorial's claims, the task-size sweep
 //	report/scaling   scaling-law fits: numbers in, fits out (a leaf)
+//	report/fits      those fits per case, their projections and their section
 //	report/multitest adjusted p-values for multiple testing (a leaf)
 //	report/stability drift, noise, outliers, samples and load checks (a leaf)
 //	report/checks    the section on how far to trust the verdicts
@@ -85,6 +86,9 @@
 //     [FormatEstimate], [FormatPercent], [FormatFraction]) and the chart
 //     builders on go-echarts ([ChartGlobals], [AddIdeal], [AddWhiskers],
 //     [NewChart]);
+//   - when it draws on the cases' speedup charts, a DecorateSpeedup
+//     method on the Analysis ([SpeedupDecorator]): [CasesSection] calls
+//     it for every case, as report/fits does for its projections;
 //   - when it makes comparisons, a Families method ([FamilyLister]), so
 //     that [Report.Families] lists them for a correction for multiple
 //     testing.

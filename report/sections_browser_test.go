@@ -16,6 +16,7 @@ import (
 
 	"concbench/report"
 	"concbench/report/answers"
+	"concbench/report/fits"
 	"concbench/report/history"
 	"concbench/report/internal/golden"
 	"concbench/report/results"
@@ -61,6 +62,51 @@ func TestBrowserVersionsHistory(t *testing.T) {
 	if len(want) != 36+2 {
 		t.Fatalf("%d history and versions charts, want 38", len(want))
 	}
+	checkDrawn(t, exe, rep, sections, want)
+}
+
+// TestBrowserFits loads a page with the fits section in headless Chromium
+// and checks that every chart of the cases and of the fits is drawn with
+// its expected series, the projections on the speedup charts, the
+// Karp-Flatt charts and the box plots among them, with no script error
+// and no request.
+func TestBrowserFits(t *testing.T) {
+	exe := findChromium(t)
+	rep, err := golden.Analyze(t, golden.Inputs(t, "testdata/results/factorize-2cpu.txt"), fits.Analyzer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := []report.Section{report.CasesSection{}, fits.Section{}}
+	var want []chartSeries
+	kinds := map[string]int{}
+	for _, s := range sections {
+		frag, err := s.HTML(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range frag.Charts {
+			want = append(want, chartSeries{ID: c.ID, Series: c.Series})
+			for _, k := range []string{"-speedup", "-karpflatt", "-box"} {
+				if strings.HasSuffix(c.ID, k) {
+					kinds[k]++
+				}
+			}
+			if strings.HasSuffix(c.ID, "-speedup") && !slices.ContainsFunc(c.Series, func(s string) bool { return strings.HasSuffix(s, "fit, projected") }) {
+				t.Errorf("speedup chart %s has no projection: %q", c.ID, c.Series)
+			}
+		}
+	}
+	if kinds["-speedup"] == 0 || kinds["-karpflatt"] != kinds["-speedup"] || kinds["-box"] != kinds["-speedup"] {
+		t.Fatalf("charts by kind %v: want a Karp-Flatt chart and a box plot per speedup chart", kinds)
+	}
+	checkDrawn(t, exe, rep, sections, want)
+}
+
+// checkDrawn loads the page of rep with sections in headless Chromium and
+// checks that each chart of want is drawn with its series, with no script
+// error, request or dialog.
+func checkDrawn(t *testing.T, exe string, rep *report.Report, sections []report.Section, want []chartSeries) {
+	t.Helper()
 	path := writePage(t, filepath.Join(t.TempDir(), "page.html"), rep, report.PageOptions{Sections: sections})
 	got, events := loadPage(t, startBrowser(t, exe), path)
 	drawn := map[string][]string{}

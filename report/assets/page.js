@@ -19,6 +19,31 @@
       ]
     };
   }
+  // bands returns the drawing of a custom series whose id starts with
+  // "band:" and whose items are [x, lo, hi, group], each group's items
+  // together and ascending in x: one polygon between lo and hi per group,
+  // drawn with its first item in the item's colour, such as the interval
+  // bands of projected curves.
+  function bands(data) {
+    return function (params, api) {
+      var i = params.dataIndex, g = data[i].value[3];
+      if (i > 0 && data[i - 1].value[3] === g) {
+        return null;
+      }
+      var lower = [], upper = [];
+      for (var j = i; j < data.length && data[j].value[3] === g; j++) {
+        var v = data[j].value;
+        lower.push(api.coord([v[0], v[1]]));
+        upper.unshift(api.coord([v[0], v[2]]));
+      }
+      return {
+        type: 'polygon',
+        silent: true,
+        shape: { points: lower.concat(upper) },
+        style: { fill: api.visual('color'), opacity: 0.12, stroke: null }
+      };
+    };
+  }
   var charts = JSON.parse(document.getElementById('concbench-charts').textContent);
   var drawn = [];
   charts.forEach(function (c) {
@@ -32,7 +57,7 @@
     o.tooltip = Object.assign({}, o.tooltip || {}, { renderMode: 'richText' });
     (o.series || []).forEach(function (s) {
       if (s.type === 'custom') {
-        s.renderItem = errorBar;
+        s.renderItem = String(s.id).indexOf('band:') === 0 ? bands(s.data) : errorBar;
       }
     });
     var chart = echarts.init(el, null, { renderer: 'canvas' });

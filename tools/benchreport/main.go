@@ -62,6 +62,7 @@ import (
 	"concbench/report"
 	"concbench/report/answers"
 	"concbench/report/checks"
+	"concbench/report/fits"
 	"concbench/report/gate"
 	"concbench/report/history"
 	"concbench/report/multitest"
@@ -166,8 +167,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	names := fs.Args()
 	readOpts := results.ReadOptions{Filter: *filter}
-	analyzers := []report.Analyzer{answers.Analyzer{}, versions.Analyzer{Base: *baseTC}, sweep.Analyzer{}}
-	sections := append(answers.Sections(), versions.Section{}, report.CasesSection{}, sweep.Section{}, checks.Section{}, report.WarningsSection{})
+	analyzers := []report.Analyzer{answers.Analyzer{}, versions.Analyzer{Base: *baseTC}, sweep.Analyzer{}, fits.Analyzer{}}
+	sections := append(answers.Sections(), versions.Section{}, report.CasesSection{}, fits.Section{}, sweep.Section{}, checks.Section{}, report.WarningsSection{})
 	if *historyDir != "" {
 		if fs.NArg() > 0 {
 			return usageError{"-history reads its folder: give no results files"}
