@@ -536,7 +536,13 @@ func (c *configCollector) add(r *benchfmt.Result) {
 func (c *configCollector) entries() []ConfigEntry {
 	out := make([]ConfigEntry, 0, len(c.keys))
 	for _, k := range c.keys {
-		out = append(out, ConfigEntry{Key: k, Values: c.values[k]})
+		vals := c.values[k]
+		if k == RoundKey && len(vals) > 1 {
+			// Every round has its own value; the file's are one range, in
+			// the order measured (each sample keeps its own round).
+			vals = []string{vals[0] + " to " + vals[len(vals)-1]}
+		}
+		out = append(out, ConfigEntry{Key: k, Values: vals})
 	}
 	return out
 }
