@@ -112,3 +112,32 @@ func TestRunLeavesNoPartialOutput(t *testing.T) {
 		t.Errorf("report.html = %q after a failed run, want the old content", data)
 	}
 }
+
+// TestRecordedSeedReport keeps testdata/results/seed-vm.md, the report of
+// the recorded seed-profile run, equal to what benchreport writes for it
+// today, every section included; go test -update rewrites it.
+func TestRecordedSeedReport(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	out := t.TempDir()
+	if err := run([]string{"-o", filepath.Join(out, "report.html"), "testdata/results/seed-vm.txt"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const path = "testdata/results/seed-vm.md"
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s is not benchreport's report of its results (go test ./tools/benchreport -update rewrites it); -want +got:\n%s", path, diff)
+	}
+}
