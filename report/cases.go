@@ -279,7 +279,11 @@ func (WarningsSection) Markdown(w io.Writer, rep *Report) error {
 	}
 	for i, wr := range rep.Warnings {
 		if i == maxMarkdownWarnings {
-			fmt.Fprintf(&b, "- … and %d more (see report.html)\n", len(rep.Warnings)-i)
+			where := "report.html"
+			if len(rep.Warnings) > MaxHTMLWarnings {
+				where = "report.json"
+			}
+			fmt.Fprintf(&b, "- … and %d more (see %s)\n", len(rep.Warnings)-i, where)
 			break
 		}
 		fmt.Fprintf(&b, "- %s\n", MarkdownText(wr.String()))
