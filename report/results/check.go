@@ -56,11 +56,32 @@ func newLineLimiter(r io.Reader) *lineLimiter {
 	return &lineLimiter{br: bufio.NewReaderSize(r, MaxLine+1)}
 }
 
+// Read fills p with as many lines as fit, so that benchfmt's scanner
+// calls it once per buffer rather than once per line.
 func (l *lineLimiter) Read(p []byte) (int, error) {
-	for len(l.pending) == 0 {
-		if l.err != nil {
-			return 0, l.err
+	n := 0
+	for n < len(p) {
+		if len(l.pending) == 0 {
+			if l.err != nil {
+				if n > 0 {
+					return n, nil
+				}
+				return 0, l.err
+			}
+			l.next()
+			continue
 		}
+		c := copy(p[n:], l.pending)
+		l.pending = l.pending[c:]
+		n += c
+	}
+	return n, nil
+}
+
+// next reads the next line into pending, or an empty line in place of a
+// long one, or sets err.
+func (l *lineLimiter) next() {
+	for {
 		chunk, err := l.br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
 			// The buffer holds MaxLine+1 bytes and no newline.
@@ -74,7 +95,7 @@ func (l *lineLimiter) Read(p []byte) (int, error) {
 		if ended {
 			content--
 		}
-		if len(chunk) > 0 {
+		if len(chunk) > 0 || l.skipping {
 			l.line++
 		}
 		if l.skipping || content > MaxLine {
@@ -86,10 +107,8 @@ func (l *lineLimiter) Read(p []byte) (int, error) {
 			}
 		}
 		l.pending = chunk
+		return
 	}
-	n := copy(p, l.pending)
-	l.pending = l.pending[n:]
-	return n, nil
 }
 
 // warnings returns a syntax warning for each line the limiter replaced.
@@ -132,8 +151,31 @@ type valueChecker struct {
 	listed   int
 	more     int
 	warnings []Warning
-	// tidy caches the tidied name of each unit met.
-	tidy map[string]string
+	// tidy caches the tidied name of each unit met: a file has few units,
+	// and benchfmt interns their names, so a scan of a short list beats a
+	// map.
+	tidy []unitName
+}
+
+// maxTidyUnits bounds the units a valueChecker remembers, so that a file
+// of thousands of units costs no quadratic time.
+const maxTidyUnits = 16
+
+// A unitName is a unit's name and its tidied name.
+type unitName struct{ unit, tidied string }
+
+// tidied returns the tidied name of unit, such as sec/op for ns/op.
+func (c *valueChecker) tidied(unit string) string {
+	for _, u := range c.tidy {
+		if u.unit == unit {
+			return u.tidied
+		}
+	}
+	_, t := benchunit.Tidy(1, unit)
+	if len(c.tidy) < maxTidyUnits {
+		c.tidy = append(c.tidy, unitName{unit, t})
+	}
+	return t
 }
 
 // skip records a skipped result or value of rec.
@@ -163,15 +205,7 @@ func (c *valueChecker) iters(rec *benchfmt.Result) bool {
 // lines.
 func (c *valueChecker) value(rec *benchfmt.Result, v benchfmt.Value) (benchfmt.Value, bool) {
 	if v.OrigUnit == "" {
-		unit, ok := c.tidy[v.Unit]
-		if !ok {
-			_, unit = benchunit.Tidy(1, v.Unit)
-			if c.tidy == nil {
-				c.tidy = map[string]string{}
-			}
-			c.tidy[v.Unit] = unit
-		}
-		if unit != v.Unit {
+		if unit := c.tidied(v.Unit); unit != v.Unit {
 			v = benchfmt.Value{Value: v.Value, Unit: unit, OrigValue: v.Value, OrigUnit: v.Unit}
 		}
 	}

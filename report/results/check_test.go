@@ -63,6 +63,17 @@ func TestLongLine(t *testing.T) {
 			t.Errorf("%d bytes: observations (-want +got):\n%s", n, diff)
 		}
 	}
+	// A long line that ends the file, without a newline.
+	for _, n := range []int{results.MaxLine + 1, 2*results.MaxLine + 2, 3*results.MaxLine + 7} {
+		ds, err := read(t, "BenchmarkX 1 1 ns/op\n"+strings.Repeat("x", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{fmt.Sprintf("in.txt:2: line of %d bytes is longer than the %d a results line may have; line skipped", n, results.MaxLine)}
+		if diff := cmp.Diff(want, warningsOf(ds, "syntax")); diff != "" {
+			t.Errorf("%d bytes at the end: warnings (-want +got):\n%s", n, diff)
+		}
+	}
 	// A line of MaxLine bytes is read, and one as long at the end of the
 	// file without a newline too.
 	longest := "BenchmarkY/" + strings.Repeat("b", results.MaxLine-len("BenchmarkY/ 1 5 ns/op")) + " 1 5 ns/op"
