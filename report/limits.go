@@ -8,7 +8,8 @@ import (
 // MaxHTMLCases bounds the cases drawn on the page: past it a page of
 // thousands of charts and tables is more than a browser opens or a reader
 // reads (200,000 benchmarks made a page of 772 MB). The cases left out are
-// counted on the page; report.json holds every case.
+// counted on the page and left out of its contents; report.json holds
+// every case.
 const MaxHTMLCases = 500
 
 // MaxHTMLWarnings bounds the warnings listed on the page; report.json

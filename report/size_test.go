@@ -45,7 +45,8 @@ func renderDistinct(tb testing.TB, n int) (page, js []byte) {
 }
 
 // TestPageBounded checks that a page of more cases than MaxHTMLCases draws
-// MaxHTMLCases of them and says so, and lists at most MaxHTMLWarnings
+// MaxHTMLCases of them, lists only those in its contents and says so, and
+// lists at most MaxHTMLWarnings
 // warnings, while report.json keeps every case.
 func TestPageBounded(t *testing.T) {
 	n := report.MaxHTMLCases + 700
@@ -53,6 +54,9 @@ func TestPageBounded(t *testing.T) {
 	s := string(page)
 	if got := strings.Count(s, `<section class="case">`); got != report.MaxHTMLCases {
 		t.Errorf("the page draws %d cases, want %d", got, report.MaxHTMLCases)
+	}
+	if got := strings.Count(s, `<li><a href="#`); got != report.MaxHTMLCases {
+		t.Errorf("the contents list %d cases, want %d", got, report.MaxHTMLCases)
 	}
 	for _, want := range []string{
 		fmt.Sprintf("The page shows the first %d of the %d cases; report.json, beside it, holds them all.", report.MaxHTMLCases, n),
