@@ -103,7 +103,7 @@ test:
 	cd benchmarks && CONCBENCH_PROFILE=quick $(GO) test -run '^$$' -bench . -benchtime 1x ./...
 
 golden:
-	$(GO) test ./report ./report/versions ./tools/benchreport -update
+	$(GO) test ./report ./report/versions ./report/sweep ./report/answers ./tools/benchreport -update
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzReport -fuzztime $(FUZZTIME) ./report

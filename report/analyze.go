@@ -9,7 +9,9 @@ import (
 
 	"golang.org/x/perf/benchproc"
 
+	"concbench/report/multitest"
 	"concbench/report/results"
+	"concbench/report/stability"
 )
 
 // An Analyzer adds its own analysed data to a [Report], stored in
@@ -43,6 +45,9 @@ type AnalyzeOptions struct {
 	Confidence float64
 	// Analyzers run after the core analysis, in order.
 	Analyzers []Analyzer
+	// Correction adjusts the p-values of every family of comparisons
+	// ([Report.Families]); the zero value is multitest.Holm.
+	Correction multitest.Method
 }
 
 // minSamples is the number of measurements benchmath needs for a 95%
@@ -54,6 +59,9 @@ const minSamples = 6
 // other problem becomes a warning.
 func Analyze(ds *results.Dataset, opts AnalyzeOptions) (*Report, error) {
 	baseline := cmp.Or(opts.Baseline, "serial")
+	if _, err := multitest.ParseMethod(string(opts.Correction)); err != nil {
+		return nil, err
+	}
 	st, err := NewStats(ds.Units, opts.Confidence, 0)
 	if err != nil {
 		return nil, err
@@ -66,6 +74,7 @@ func Analyze(ds *results.Dataset, opts AnalyzeOptions) (*Report, error) {
 		Confidence: st.Confidence(),
 		Warnings:   append([]results.Warning(nil), ds.Warnings...),
 		Stats:      st,
+		Correction: cmp.Or(opts.Correction, multitest.Holm),
 	}
 	g := Group(ds, GroupOptions{})
 	for i, rg := range g.Runs {
@@ -75,10 +84,20 @@ func Analyze(ds *results.Dataset, opts AnalyzeOptions) (*Report, error) {
 		}
 		rep.Runs = append(rep.Runs, analyzeRun(rep, rg, fmt.Sprintf("r%d", i+1), label))
 	}
+	// Each family is adjusted as soon as it is made, so that an analyser
+	// reads the cases' and the earlier analysers' adjusted verdicts.
+	for _, f := range rep.caseFamilies() {
+		f.Adjust(rep.Correction)
+	}
 	for _, a := range opts.Analyzers {
 		data, err := a.Analyze(g, rep)
 		if err != nil {
 			return nil, fmt.Errorf("analysis %s: %w", a.Name(), err)
+		}
+		if l, ok := data.(FamilyLister); ok {
+			for _, f := range l.Families() {
+				f.Adjust(rep.Correction)
+			}
 		}
 		if rep.Extensions == nil {
 			rep.Extensions = map[string]any{}
@@ -99,6 +118,12 @@ func analyzeRun(rep *Report, rg *RunGroup, id, runLabel string) Run {
 		}
 	} else {
 		rep.Warnings = append(rep.Warnings, results.Warning{Kind: "ncpu", Msg: runLabel + "no ncpu: or gomaxprocs-default: configuration line gives the CPU count; oversubscribed points are not marked"})
+	}
+
+	if v, _ := rg.ConfigValue("loadavg"); v != "" {
+		if f, ok := stability.CheckLoad(v, run.NCPU); ok {
+			rep.Warnings = append(rep.Warnings, results.Warning{Kind: string(f.Kind), Msg: runLabel + f.Msg})
+		}
 	}
 
 	type caseResult struct {
@@ -137,7 +162,11 @@ func analyzeCase(rep *Report, cg *CaseGroup, caseID, runLabel string, ncpu int) 
 	st, baseline := rep.Stats, rep.Baseline
 	var warnings []results.Warning
 	over := map[int]bool{}
-	c := Case{ID: caseID, Name: cg.Name, Params: cg.Params, Procs: cg.Procs}
+	c := Case{ID: caseID, Name: cg.Name, Params: cg.Params, Procs: cg.Procs, SeriesKeys: cg.SeriesKeys}
+	if cg.SeriesKeys != nil {
+		// Series named by other keys than /model have their own baseline.
+		baseline, c.Baseline = cg.SeriesBaseline, cg.SeriesBaseline
+	}
 	models := slices.Clone(cg.Models)
 	slices.SortFunc(models, func(a, b string) int { return CompareModels(a, b, baseline) })
 	baseBench := cg.Benchmark(baseline, 1)
@@ -146,15 +175,22 @@ func analyzeCase(rep *Report, cg *CaseGroup, caseID, runLabel string, ncpu int) 
 	// one primitive, say) compares no models: it has no baseline to miss.
 	comparesModels := !(len(models) == 1 && models[0] == "")
 	if !c.HasBaseline && comparesModels {
-		msg := fmt.Sprintf("%s%s: no %s model at GOMAXPROCS=1; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
+		kind := "model"
+		if cg.SeriesKeys != nil {
+			kind = "series"
+		}
+		msg := fmt.Sprintf("%s%s: no %s %s at GOMAXPROCS=1; speedups are against each %s's own 1-core result only", runLabel, c.FullName(), baseline, kind, kind)
 		if !slices.Contains(models, baseline) {
-			msg = fmt.Sprintf("%s%s: no %s model; speedups are against each model's own 1-core result only", runLabel, c.FullName(), baseline)
+			msg = fmt.Sprintf("%s%s: no %s %s; speedups are against each %s's own 1-core result only", runLabel, c.FullName(), baseline, kind, kind)
 		}
 		warnings = append(warnings, results.Warning{Kind: "baseline", Msg: msg})
 	}
 	// The sample counts are checked on the primary unit, or on the first
 	// unit of a case that counts only allocations.
 	checkedUnit := cmp.Or(PrimaryUnit(cg.Units), cg.Units[0])
+	// Noise and outliers are common on a busy machine: one warning per
+	// case and kind names its benchmarks, rather than one each.
+	var noted caseFindings
 	for _, unit := range cg.Units {
 		t := UnitTable{Unit: unit, HigherIsBetter: st.HigherIsBetter(unit)}
 		// Allocation units carry no speedups: fewer bytes per operation is
@@ -190,10 +226,20 @@ func analyzeCase(rep *Report, cg *CaseGroup, caseID, runLabel string, ncpu int) 
 				if n != b.Lines {
 					warnings = append(warnings, results.Warning{File: smp.File, Line: smp.Line, Kind: "units", Msg: fmt.Sprintf("%s%s: %s is reported by %d of its %d result lines", runLabel, b.Name(), unit, n, b.Lines)})
 				}
-				if n < minSamples && unit == checkedUnit && !sum.Exact() {
-					warnings = append(warnings, results.Warning{File: smp.File, Line: smp.Line, Kind: "samples", Msg: fmt.Sprintf("%s%s: only %d sample(s); need >= %d for a %v%% interval (run with -count %d or more)", runLabel, b.Name(), n, minSamples, st.Confidence()*100, minSamples)})
-				}
 				pt := Point{Procs: p, N: n, Median: sum.Median, Lo: sum.Lo, Hi: sum.Hi}
+				if unit == checkedUnit && !sum.Exact() {
+					for _, f := range stability.Check(smp.Values, smp.Rounds, stability.Options{Alpha: st.Alpha(), MinSamples: minSamples}) {
+						pt.Flags = append(pt.Flags, f.Kind)
+						switch f.Kind {
+						case stability.Samples:
+							warnings = append(warnings, results.Warning{File: smp.File, Line: smp.Line, Kind: string(f.Kind), Msg: runLabel + b.Name() + ": " + f.Msg})
+						case stability.Drift:
+							warnings = append(warnings, results.Warning{File: smp.File, Line: smp.Line, Kind: "unstable", Msg: runLabel + b.Name() + ": " + f.Msg})
+						default:
+							noted.add(f, pointName(m, p), smp)
+						}
+					}
+				}
 				if ncpu > 0 && p > ncpu {
 					pt.Oversubscribed = true
 					over[p] = true
@@ -225,7 +271,58 @@ func analyzeCase(rep *Report, cg *CaseGroup, caseID, runLabel string, ncpu int) 
 		}
 		c.Units = append(c.Units, t)
 	}
+	warnings = append(warnings, noted.warnings(runLabel+c.FullName())...)
 	return c, warnings, sortedKeys(over, cmp.Compare[int])
+}
+
+// pointName names a benchmark within its case: "pool@2", or "2 cores"
+// when the case has no models.
+func pointName(model string, procs int) string {
+	if model == "" {
+		if procs == 1 {
+			return "1 core"
+		}
+		return strconv.Itoa(procs) + " cores"
+	}
+	return model + "@" + strconv.Itoa(procs)
+}
+
+// caseFindings gathers the noise and outlier findings of a case's
+// benchmarks, by kind in the order first met.
+type caseFindings struct {
+	kinds []*kindFindings
+}
+
+type kindFindings struct {
+	kind       stability.Kind
+	advice     string
+	file       string
+	line       int
+	benchmarks []string
+}
+
+func (cf *caseFindings) add(f stability.Finding, name string, smp *Sample) {
+	i := slices.IndexFunc(cf.kinds, func(k *kindFindings) bool { return k.kind == f.Kind })
+	if i < 0 {
+		cf.kinds = append(cf.kinds, &kindFindings{kind: f.Kind, advice: f.Advice, file: smp.File, line: smp.Line})
+		i = len(cf.kinds) - 1
+	}
+	k := cf.kinds[i]
+	k.benchmarks = append(k.benchmarks, name+" "+f.Detail)
+}
+
+// warnings returns one warning per kind, each naming its benchmarks and
+// saying what to do.
+func (cf *caseFindings) warnings(caseName string) []results.Warning {
+	out := make([]results.Warning, 0, len(cf.kinds))
+	for _, k := range cf.kinds {
+		what := "noisy (coefficient of variation above 10%)"
+		if k.kind == stability.Outliers {
+			what = "with values beyond Tukey's fences, kept (the median resists them)"
+		}
+		out = append(out, results.Warning{File: k.file, Line: k.line, Kind: "unstable", Msg: fmt.Sprintf("%s: %d benchmark(s) %s: %s: %s", caseName, len(k.benchmarks), what, strings.Join(k.benchmarks, ", "), k.advice)})
+	}
+	return out
 }
 
 // speedup compares the summary s against the reference ref with [Compare];
@@ -235,7 +332,7 @@ func speedup(ref, s *Summary, higher bool) *Speedup {
 		return nil
 	}
 	if ref == s {
-		return &Speedup{Value: 1, Test: Test{P: 1}, Reference: true}
+		return &Speedup{Value: 1, Test: Test{P: 1, PAdj: 1}, Reference: true}
 	}
 	c := Compare(ref, s)
 	sp := &Speedup{Test: c.Test}

@@ -209,6 +209,11 @@ func TestAnalyze(t *testing.T) {
 			}
 			got := []string{}
 			for _, w := range rep.Warnings {
+				// The stability checks are tested on their own
+				// (TestStabilityWarnings).
+				if w.Kind == "unstable" || w.Kind == "load" {
+					continue
+				}
 				got = append(got, w.Kind+" "+w.String())
 			}
 			if diff := cmp.Diff(tc.wantWarnings, got); diff != "" {
@@ -279,5 +284,108 @@ func TestAnalyzer(t *testing.T) {
 	failing := analyzerFunc{"broken", func(*results.Dataset, *report.Report) (any, error) { return nil, fmt.Errorf("boom") }}
 	if _, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: []report.Analyzer{failing}}); err == nil || err.Error() != "analysis broken: boom" {
 		t.Errorf("Analyze with a failing analyser: error = %v, want \"analysis broken: boom\"", err)
+	}
+}
+
+// TestAnalyzeSeriesKeys checks a case whose names carry deploy and fanout
+// but no /model key, as the aggregation service's do: its series are named
+// by them, single+serial at one core is the baseline, req/s (higher is
+// better) is the primary unit, with p99 latency drawn beside it, and its
+// benchmarks keep their own names. A case with a /model key beside deploy
+// keeps its models and the report's baseline.
+func TestAnalyzeSeriesKeys(t *testing.T) {
+	lines := map[string]float64{}
+	for _, s := range []struct {
+		name string
+		reqs float64
+	}{
+		{"deploy=single/fanout=serial", 100}, {"deploy=single/fanout=serial/x=1-2", 180},
+		{"deploy=single/fanout=concurrent", 300}, {"deploy=single/fanout=concurrent/x=1-2", 500},
+		{"deploy=workers/fanout=concurrent", 280}, {"deploy=workers/fanout=concurrent/x=1-2", 560},
+	} {
+		lines[s.name] = s.reqs
+	}
+	var b strings.Builder
+	b.WriteString("ncpu: 2\n")
+	for _, name := range sortedNames(lines) {
+		bench, procs, _ := strings.Cut(name, "/x=1")
+		for _, f := range []float64{1, 0.98, 1.02, 0.99, 1.01, 1} { // no trend over the rounds
+			r := lines[name] * f
+			fmt.Fprintf(&b, "BenchmarkAggregate/%s/clients=64%s\t10\t%g ns/op\t%g req/s\t%g p99-latency-ns\n", bench, procs, 64/r*1e9, r, 2e9/r)
+		}
+	}
+	b.WriteString("BenchmarkOther/model=serial/deploy=single 1 10 ns/op\nBenchmarkOther/model=pool/deploy=single 1 5 ns/op\n")
+	rep := analyse(t, b.String())
+	cases := rep.Runs[0].Cases
+	if len(cases) != 2 {
+		t.Fatalf("%d cases, want 2: %+v", len(cases), cases)
+	}
+	agg, other := &cases[0], &cases[1]
+	type summary struct {
+		Name, Label, Baseline string
+		Keys, Units           []string
+		Higher                bool
+		Series                []string
+		Speedups              []string
+		Names                 []string
+	}
+	describe := func(c *report.Case) summary {
+		s := summary{Name: c.FullName(), Label: c.SeriesLabel(), Baseline: c.BaselineSeries(rep.Baseline), Keys: c.SeriesKeys}
+		for _, u := range c.Units {
+			s.Units = append(s.Units, u.Unit)
+		}
+		p := c.Primary()
+		s.Higher = p.HigherIsBetter
+		for _, m := range p.Models {
+			s.Series = append(s.Series, m.Model)
+			for _, pt := range m.Points {
+				s.Speedups = append(s.Speedups, fmt.Sprintf("%s@%d %.2f", m.Model, pt.Procs, pt.VsBaseline.Value))
+				s.Names = append(s.Names, c.BenchmarkName(m.Model, pt.Procs))
+			}
+		}
+		return s
+	}
+	want := summary{
+		Name: "Aggregate/clients=64", Label: "deploy+fanout", Baseline: "single+serial",
+		Keys: []string{"deploy", "fanout"}, Units: []string{"req/s", "sec/op", "p99-latency-sec"}, Higher: true,
+		Series: []string{"single+serial", "single+concurrent", "workers+concurrent"},
+		Speedups: []string{"single+serial@1 1.00", "single+serial@2 1.80", "single+concurrent@1 3.00", "single+concurrent@2 5.00",
+			"workers+concurrent@1 2.80", "workers+concurrent@2 5.60"},
+		Names: []string{"Aggregate/deploy=single/fanout=serial/clients=64", "Aggregate/deploy=single/fanout=serial/clients=64-2",
+			"Aggregate/deploy=single/fanout=concurrent/clients=64", "Aggregate/deploy=single/fanout=concurrent/clients=64-2",
+			"Aggregate/deploy=workers/fanout=concurrent/clients=64", "Aggregate/deploy=workers/fanout=concurrent/clients=64-2"},
+	}
+	if diff := cmp.Diff(want, describe(agg)); diff != "" {
+		t.Errorf("aggregate case (-want +got):\n%s", diff)
+	}
+	if !agg.HasBaseline {
+		t.Error("aggregate case: HasBaseline false")
+	}
+	wantOther := summary{Name: "Other/deploy=single", Label: "model", Baseline: "serial", Units: []string{"sec/op"},
+		Series: []string{"serial", "pool"}, Speedups: []string{"serial@1 1.00", "pool@1 2.00"},
+		Names: []string{"Other/model=serial/deploy=single", "Other/model=pool/deploy=single"}}
+	if diff := cmp.Diff(wantOther, describe(other)); diff != "" {
+		t.Errorf("case with a model key (-want +got):\n%s", diff)
+	}
+
+	var ids []string
+	for _, ch := range report.CaseCharts(&rep.Runs[0], agg, agg.BaselineSeries(rep.Baseline)) {
+		ids = append(ids, ch.ID)
+	}
+	if diff := cmp.Diff([]string{"r1-c1-speedup", "r1-c1-efficiency", "r1-c1-largest", "r1-c1-p99-latency-sec"}, ids); diff != "" {
+		t.Errorf("aggregate charts (-want +got):\n%s", diff)
+	}
+	var md strings.Builder
+	if err := report.WriteMarkdown(&md, rep, report.PageOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		"| deploy+fanout | cores | req/s | 95% CI | n | speedup vs single+serial@1 |",
+		"| single+serial | 1 | 100.0 | ±2% | 6 | 1.00× (reference) |",
+		"| model | cores | sec/op | 95% CI | n | speedup vs serial@1 |",
+	} {
+		if !strings.Contains(md.String(), s) {
+			t.Errorf("Markdown lacks %q:\n%s", s, md.String())
+		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"concbench/report/stability"
 )
 
 // CasesSection renders every case of every run: its charts and, for each
@@ -19,8 +21,8 @@ func (CasesSection) ID() string { return "cases" }
 func (CasesSection) Title() string { return "Cases" }
 
 type caseRow struct {
-	Model, Procs, Median, Range, N, VsBaseline, VsSelf, Efficiency string
-	Over, Significant                                              bool
+	Model, Procs, Median, Range, N, VsBaseline, VsSelf, Efficiency, Flags string
+	Over, Significant                                                     bool
 }
 
 // HTML implements Section. Cases are rendered in parallel, each into its
@@ -49,7 +51,8 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 	for _, h := range htmls {
 		size += len(h)
 	}
-	b.Grow(size + 256*len(rep.Runs))
+	b.Grow(size + 256*len(rep.Runs) + 512)
+	b.WriteString(`<p class="muted">` + Escape(speedupNote(rep)) + "</p>\n")
 	for i, j := range jobs {
 		if len(rep.Runs) > 1 && j.c == &j.run.Cases[0] {
 			b.WriteString(`<h3 class="run" id="` + Escape(j.run.ID) + `">Run ` + Escape(j.run.ID) + ": " + Escape(j.run.Env.String()) + "</h3>\n")
@@ -80,10 +83,11 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 		b.WriteString(" <code>" + Escape(c.Params) + "</code>")
 	}
 	b.WriteString("</h3>\n")
+	baseline := c.BaselineSeries(rep.Baseline)
 	if !c.HasBaseline {
-		b.WriteString(`<p class="note">No ` + Escape(rep.Baseline) + " model at 1 core: speedups are against each model's own 1-core result.</p>\n")
+		b.WriteString(`<p class="note">No ` + Escape(baseline) + " " + Escape(c.SeriesLabel()) + " at 1 core: speedups are against each " + Escape(c.SeriesLabel()) + "'s own 1-core result.</p>\n")
 	}
-	charts := CaseCharts(run, c, rep.Baseline)
+	charts := CaseCharts(run, c, baseline)
 	b.WriteString(`<div class="charts">`)
 	for _, ch := range charts {
 		b.WriteString(string(ChartDiv(ch)))
@@ -93,9 +97,9 @@ func caseHTML(rep *Report, run *Run, c *Case) (string, []Chart) {
 		b.WriteString("<h4>" + Escape(t.Unit) + ` <span class="muted">(` + better(t) + " is better)</span></h4>\n<table>\n")
 		// Allocation units carry no speedups (see isAllocUnit): no columns.
 		speedups := !isAllocUnit(t.Unit)
-		b.WriteString(`<tr><th class="l">model</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th>`)
+		b.WriteString(`<tr><th class="l">` + Escape(c.SeriesLabel()) + `</th><th>cores</th><th>median</th><th>95% CI</th><th>n</th>`)
 		if speedups {
-			b.WriteString(`<th>speedup vs ` + Escape(rep.Baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th>`)
+			b.WriteString(`<th>speedup vs ` + Escape(baseline) + `@1</th><th>efficiency</th><th>speedup vs own @1</th>`)
 		}
 		b.WriteString(`<th class="l">note</th></tr>` + "\n")
 		for _, m := range t.Models {
@@ -149,6 +153,11 @@ func writeRow(b *strings.Builder, model, unit string, p *Point, speedups bool) {
 	if p.Oversubscribed {
 		b.WriteString(`<span class="badge">oversubscribed</span>`)
 	}
+	for _, f := range p.Flags {
+		b.WriteString(` <span class="badge">`)
+		b.WriteString(string(f))
+		b.WriteString("</span>")
+	}
 	b.WriteString("</td></tr>\n")
 }
 
@@ -173,6 +182,7 @@ func tableRows(t UnitTable) []caseRow {
 				VsSelf:      formatSpeedup(p.VsSelf),
 				Efficiency:  FormatFraction(p.Efficiency),
 				Over:        p.Oversubscribed,
+				Flags:       stability.Join(p.Flags),
 				Significant: p.VsBaseline == nil || p.VsBaseline.Significant || p.VsBaseline.Reference,
 			}
 			rows = append(rows, row)
@@ -181,10 +191,19 @@ func tableRows(t UnitTable) []caseRow {
 	return rows
 }
 
+// speedupNote says how a speedup's p-values read and names the correction
+// for multiple testing.
+func speedupNote(rep *Report) string {
+	return "A speedup shows the Mann-Whitney U p-value (p=) and, where " + rep.Correction.Title() +
+		" changed it, the p-value adjusted over its table's column (adj=); \"~\" marks a speedup whose adjusted p-value is not below α = " +
+		strconv.FormatFloat(rep.alpha(), 'g', -1, 64) + "."
+}
+
 // Markdown implements Section: one table per case and unit, leaving out the
 // allocation units (B/op, allocs/op), which only the HTML page shows.
 func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 	var b strings.Builder
+	b.WriteString(MarkdownText(speedupNote(rep)) + "\n\n")
 	total, written := 0, 0
 	for _, run := range rep.Runs {
 		total += len(run.Cases)
@@ -204,20 +223,24 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 			}
 			written++
 			fmt.Fprintf(&b, "#### %s\n\n", MarkdownText(c.FullName()))
+			baseline, label := MarkdownText(c.BaselineSeries(rep.Baseline)), MarkdownText(c.SeriesLabel())
 			if !c.HasBaseline {
-				fmt.Fprintf(&b, "No %s model at 1 core: speedups are against each model's own 1-core result.\n\n", MarkdownText(rep.Baseline))
+				fmt.Fprintf(&b, "No %s %s at 1 core: speedups are against each %s's own 1-core result.\n\n", baseline, label, label)
 			}
 			for _, t := range c.Units {
 				if t.Unit == "B/op" || t.Unit == "allocs/op" {
 					// Allocations are in report.html; the summary stays short.
 					continue
 				}
-				fmt.Fprintf(&b, "| model | cores | %s | 95%% CI | n | speedup vs %s@1 | efficiency | speedup vs own @1 |\n", MarkdownText(t.Unit), MarkdownText(rep.Baseline))
+				fmt.Fprintf(&b, "| %s | cores | %s | 95%% CI | n | speedup vs %s@1 | efficiency | speedup vs own @1 |\n", label, MarkdownText(t.Unit), baseline)
 				b.WriteString("|:--|--:|--:|--:|--:|--:|--:|--:|\n")
 				for _, r := range tableRows(t) {
 					procs := r.Procs
 					if r.Over {
 						procs += " (oversubscribed)"
+					}
+					if r.Flags != "" {
+						procs += " (" + r.Flags + ")"
 					}
 					fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
 						MarkdownText(r.Model), procs, r.Median, r.Range, r.N, r.VsBaseline, r.Efficiency, r.VsSelf)

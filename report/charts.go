@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -53,18 +54,75 @@ func ChartGlobals(title, subtitle string) []charts.GlobalOpts {
 }
 
 // CaseCharts returns the charts of one case: speedup against cores,
-// efficiency against cores, and the primary unit per model at the largest
-// core count. It returns nil for a case without measurements.
+// efficiency against cores, the primary unit per model at the largest
+// core count and, when the case has a [CompanionUnit], that unit against
+// cores. baseline is the series the speedups are measured against
+// ([Case.BaselineSeries]). It returns nil for a case without
+// measurements.
 func CaseCharts(run *Run, c *Case, baseline string) []Chart {
 	t := c.Primary()
 	if t == nil || len(t.Models) == 0 {
 		return nil
 	}
-	return []Chart{
+	out := []Chart{
 		speedupChart(run, c, t, baseline, false),
 		speedupChart(run, c, t, baseline, true),
 		largestChart(run, c, t),
 	}
+	units := make([]string, len(c.Units))
+	for i, u := range c.Units {
+		units[i] = u.Unit
+	}
+	if ct := c.Unit(CompanionUnit(units)); ct != nil && len(ct.Models) > 0 {
+		out = append(out, valueChart(c, ct))
+	}
+	return out
+}
+
+// valueChart draws the medians of unit t of every series against
+// GOMAXPROCS, with interval whiskers, in a readable scale.
+func valueChart(c *Case, t *UnitTable) Chart {
+	maxMedian := 0.0
+	for _, m := range t.Models {
+		for _, p := range m.Points {
+			maxMedian = math.Max(maxMedian, p.Median)
+		}
+	}
+	scale, unit := ChartScale(t.Unit, maxMedian)
+	line, whiskers := charts.NewLine(), charts.NewCustom()
+	line.SetGlobalOptions(ChartGlobals(UnitTitle(t.Unit)+" against cores", c.FullName()+" ("+better(*t)+" is better)")...)
+	line.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: c.Procs[len(c.Procs)-1], MinInterval: 1}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: unit, Min: 0}),
+	)
+	var names []string
+	for i, m := range t.Models {
+		name, color := ModelName(m.Model), ModelColor(i)
+		data := make([]opts.LineData, 0, len(m.Points))
+		var bars [][3]float64
+		for _, p := range m.Points {
+			data = append(data, PointDatum(float64(p.Procs), Round(p.Median*scale), p.Oversubscribed))
+			if p.Lo != nil {
+				bars = append(bars, [3]float64{float64(p.Procs), Round(*p.Lo * scale), Round(*p.Hi * scale)})
+			}
+		}
+		AddCurve(line, whiskers, name, color, data, bars)
+		names = append(names, name)
+	}
+	if len(whiskers.MultiSeries) > 0 {
+		line.Overlap(whiskers)
+	}
+	return NewChart(c.ID+"-"+unitID(t.Unit), line, names)
+}
+
+// unitID turns a unit into a part of an element id.
+func unitID(unit string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(unit))
 }
 
 // speedupChart draws the speedup (or, with efficiency set, the speedup per
@@ -114,11 +172,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 					lo, hi = new(*lo/float64(p.Procs)), new(*hi/float64(p.Procs))
 				}
 			}
-			d := opts.LineData{Value: []float64{float64(p.Procs), Round(y)}, SymbolSize: 7, Symbol: "circle"}
-			if p.Oversubscribed {
-				d.Symbol, d.SymbolSize = "emptyTriangle", 11
-			}
-			data = append(data, d)
+			data = append(data, PointDatum(float64(p.Procs), Round(y), p.Oversubscribed))
 			if lo != nil {
 				bars = append(bars, [3]float64{float64(p.Procs), Round(*lo), Round(*hi)})
 			}
@@ -126,12 +180,8 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		if len(data) == 0 {
 			continue
 		}
-		color := ModelColor(i)
-		line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+		AddCurve(line, whiskers, name, ModelColor(i), data, bars)
 		names = append(names, name)
-		if len(bars) > 0 {
-			AddWhiskers(whiskers, name, color, bars)
-		}
 	}
 	if len(whiskers.MultiSeries) > 0 {
 		line.Overlap(whiskers)
@@ -154,6 +204,26 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 	}
 	names = append(names, AddIdeal(line, maxProcs, efficiency, over...))
 	return NewChart(id, line, names)
+}
+
+// PointDatum returns the point (x, y) of a curve: a filled circle, or a
+// hollow triangle when it is oversubscribed.
+func PointDatum(x, y float64, oversubscribed bool) opts.LineData {
+	if oversubscribed {
+		return opts.LineData{Value: []float64{x, y}, SymbolSize: 11, Symbol: "emptyTriangle"}
+	}
+	return opts.LineData{Value: []float64{x, y}, SymbolSize: 7, Symbol: "circle"}
+}
+
+// AddCurve adds one series' curve to line, named name and drawn in color,
+// and its interval whiskers (each [x, lo, hi], see [AddWhiskers]), if
+// any, to whiskers, which the caller overlaps on line once every curve is
+// in.
+func AddCurve(line *charts.Line, whiskers *charts.Custom, name, color string, data []opts.LineData, bars [][3]float64) {
+	line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+	if len(bars) > 0 {
+		AddWhiskers(whiskers, name, color, bars)
+	}
 }
 
 // AddIdeal adds the line of ideal scaling up to maxProcs cores to a chart
@@ -199,7 +269,7 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 		}
 	}
 	scale, unit := ChartScale(t.Unit, maxMedian)
-	title := fmt.Sprintf("%s per model at GOMAXPROCS=%d", UnitTitle(t.Unit), procs)
+	title := fmt.Sprintf("%s per %s at GOMAXPROCS=%d", UnitTitle(t.Unit), c.SeriesLabel(), procs)
 	if run.NCPU > 0 && procs > run.NCPU {
 		title += " (oversubscribed)"
 	}
@@ -283,10 +353,15 @@ func ModelName(model string) string {
 }
 
 // ChartScale picks a readable unit for values of unit up to max: a time
-// per operation is drawn in s, ms, µs or ns per operation; other units as
-// they are. It returns the factor to multiply the values by and the unit to
-// label the axis with.
+// per operation is drawn in s, ms, µs or ns per operation, another time
+// (a unit ending in -sec, as benchfmt tidies p99-latency-ns) in s, ms, µs
+// or ns; other units as they are. It returns the factor to multiply the
+// values by and the unit to label the axis with.
 func ChartScale(unit string, max float64) (float64, string) {
+	if name, ok := strings.CutSuffix(unit, "-sec"); ok {
+		f, u := ChartScale("sec/op", max)
+		return f, name + " " + strings.TrimSuffix(u, "/op")
+	}
 	if unit != "sec/op" {
 		return 1, unit
 	}

@@ -9,19 +9,26 @@
 //	report/versions  the Go versions comparison and its section
 //	report/history   the history of runs and its section
 //	report/gate      the regression gate
+//	report/answers   the summary, the decision tree, the tutorial's claims, the task-size sweep
 //	report/scaling   scaling-law fits: numbers in, fits out (a leaf)
+//	report/multitest adjusted p-values for multiple testing (a leaf)
+//	report/stability drift, noise, outliers, samples and load checks (a leaf)
+//	report/checks    the section on how far to trust the verdicts
 //
 // Dependencies go one way: results, then this package, then the feature
-// packages, which import it and never each other; report/scaling imports
-// none of them; the commands in tools/ sit on top.
+// packages, which import it and never each other; the leaves
+// (report/scaling, report/multitest, report/stability) import none of
+// them; the commands in tools/ sit on top.
 //
 // The pipeline has five steps:
 //
 //  1. [results.Read] parses one or more results files in the Go benchmark
 //     format with golang.org/x/perf/benchfmt, filters them with a benchproc
 //     filter and projects every result onto the report's keys: the case
-//     (the benchmark name and its name keys other than /model), the /model
-//     key, /gomaxprocs (a name without a -N suffix ran at GOMAXPROCS=1),
+//     (the benchmark name and its name keys other than its series' keys),
+//     its series (the /model key, or in a name without one, the
+//     [results.SeriesKey] values, such as deploy and fanout), /gomaxprocs
+//     (a name without a -N suffix ran at GOMAXPROCS=1),
 //     the split-by configuration keys (toolchain, machine, ...) and the
 //     other configuration. The output is a [results.Dataset]: every
 //     observation with its position in its file, and the warnings about
@@ -37,6 +44,12 @@
 //     and the significance level): [Stats.Summarize] gives the median and
 //     its interval, [Compare] the one [Comparison] of two samples, read as
 //     a [Comparison.Ratio] (new over reference) or a [Comparison.Speedup].
+//     Each sample's primary unit is checked by report/stability (drift
+//     across the rounds, noise, outliers, too few samples), which flags its
+//     [Point] and adds a warning. Every family of comparisons
+//     ([Report.Families]) then has its p-values adjusted together
+//     ([Family.Adjust], AnalyzeOptions.Correction), the cases' before the
+//     analysers run and each analyser's as it returns.
 //     It computes, for every case, model and core count, the speedup
 //     against the baseline model at one core, the speedup against the
 //     model's own one-core result and the parallel efficiency. The output

@@ -54,9 +54,21 @@ func formatSpeedup(r *Speedup) string {
 	if !r.Significant {
 		b = append(b, " ~"...)
 	}
-	b = append(b, " p="...)
-	b = strconv.AppendFloat(b, r.P, 'f', 3, 64)
-	return string(b)
+	b = append(b, ' ')
+	return string(AppendP(b, r.Test))
+}
+
+// AppendP appends a test's p-values to b: "p=0.002" for the raw p-value
+// and, when the correction for multiple testing changed it, the adjusted
+// one, "p=0.002 adj=0.031".
+func AppendP(b []byte, t Test) []byte {
+	b = append(b, "p="...)
+	b = strconv.AppendFloat(b, t.P, 'f', 3, 64)
+	if t.PAdj != t.P {
+		b = append(b, " adj="...)
+		b = strconv.AppendFloat(b, t.PAdj, 'f', 3, 64)
+	}
+	return b
 }
 
 // FormatFraction formats a fraction as a percentage, "83%"; "" for nil.

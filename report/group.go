@@ -70,7 +70,14 @@ type CaseGroup struct {
 	// Name and Params are the case's base name and its other name keys,
 	// as results.Dataset.CaseName returns them.
 	Name, Params string
-	// Models lists the case's models by name; Procs its GOMAXPROCS values,
+	// SeriesKeys lists the name keys whose values, joined with "+", name
+	// the case's series (its Benchmarks' Model), and SeriesBaseline the
+	// series its speedups are measured against, as
+	// results.Dataset.CaseSeries returns them; nil and "" when the series
+	// are the values of the /model key.
+	SeriesKeys     []string
+	SeriesBaseline string
+	// Models lists the case's models (its series) by name; Procs its GOMAXPROCS values,
 	// ascending; Units its units: time per operation first, then other
 	// metrics by name, then the allocation counts (B/op, allocs/op).
 	Models []string
@@ -93,7 +100,9 @@ type modelProcs struct {
 type Benchmark struct {
 	// Case is the benchmark's case.
 	Case *CaseGroup
-	// Model is the value of the /model name key, "" when there is none.
+	// Model names the benchmark's series in its case: the value of the
+	// /model name key, or of the case's SeriesKeys joined with "+"; ""
+	// when there are neither.
 	Model string
 	// Procs is the GOMAXPROCS the benchmark ran at.
 	Procs int
@@ -110,6 +119,9 @@ type Sample struct {
 	// Values lists the measurements in the order they were read, which is
 	// the order they were measured in.
 	Values []float64
+	// Rounds holds the round each value was measured in
+	// ([results.Observation]'s Round): 0 for a value with no round line.
+	Rounds []int
 	// File and Line locate the first measurement.
 	File string
 	Line int
@@ -200,6 +212,7 @@ func (rg *RunGroup) benchmark(ds *results.Dataset, k benchKey) *Benchmark {
 	if cg == nil {
 		cg = &CaseGroup{Key: k.caseKey, byPoint: map[modelProcs]*Benchmark{}}
 		cg.Name, cg.Params = ds.CaseName(k.caseKey)
+		cg.SeriesKeys, cg.SeriesBaseline = ds.CaseSeries(k.caseKey)
 		rg.cases[k.caseKey] = cg
 		rg.Cases = append(rg.Cases, cg)
 	}
@@ -227,6 +240,7 @@ func (b *Benchmark) add(o *results.Observation) {
 			i = len(b.Samples) - 1
 		}
 		b.Samples[i].Values = append(b.Samples[i].Values, v.Value)
+		b.Samples[i].Rounds = append(b.Samples[i].Rounds, o.Round)
 	}
 }
 
@@ -306,9 +320,9 @@ func (b *Benchmark) Units() []string {
 	return units
 }
 
-// Name returns the benchmark's full name, as [BenchmarkName] writes it.
+// Name returns the benchmark's full name, as the results file writes it.
 func (b *Benchmark) Name() string {
-	return BenchmarkName(b.Case.Name, b.Model, b.Case.Params, b.Procs)
+	return seriesBenchmarkName(b.Case.Name, b.Case.SeriesKeys, b.Model, b.Case.Params, b.Procs)
 }
 
 func sortedKeys[K comparable](m map[K]bool, compare func(a, b K) int) []K {

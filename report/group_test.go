@@ -17,6 +17,7 @@ func TestPrimaryUnit(t *testing.T) {
 		want  string
 	}{
 		{[]string{"B/op", "items/s", "sec/op", "allocs/op"}, "sec/op"},
+		{[]string{"sec/op", "p99-latency-sec", "req/s"}, "req/s"},
 		{[]string{"allocs/op", "items/s", "B/op"}, "items/s"},
 		{[]string{"z/op", "a/op"}, "a/op"},
 		{[]string{"B/op", "allocs/op"}, ""},

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -77,13 +78,14 @@ var pageTemplate = template.Must(template.New("page").Parse(`{{define "head"}}<!
 <div><span class="key">{{.Key}}</span> {{range $i, $v := .Values}}{{if $i}}<br>{{end}}<span class="value">{{$v}}</span>{{end}}</div>
 {{- end}}
 </div>
-<nav><h2>Contents</h2>
+</header>
+<main>
+{{end}}
+{{- define "nav"}}<nav><h2>Contents</h2>
 {{- range .TOC}}{{if $.MultiRun}}<h4>Run {{.ID}}: {{.Env}}</h4>{{end}}
 <ul>{{range .Cases}}<li><a href="#{{.ID}}">{{.Name}}</a></li>{{end}}</ul>
 {{- end}}
 </nav>
-</header>
-<main>
 {{end}}`))
 
 // WriteHTML renders rep as one self-contained HTML page: the echarts library
@@ -171,13 +173,25 @@ func WriteHTML(w io.Writer, rep *Report, opts PageOptions) error {
 	// the template engine doubled the time and memory of a large report.
 	// Everything that can fail is done before the first write, and the
 	// large parts go to w without being copied into one page first.
-	var head bytes.Buffer
+	var head, nav bytes.Buffer
 	if err := pageTemplate.ExecuteTemplate(&head, "head", data); err != nil {
 		return fmt.Errorf("rendering page: %w", err)
 	}
+	if err := pageTemplate.ExecuteTemplate(&nav, "nav", data); err != nil {
+		return fmt.Errorf("rendering page: %w", err)
+	}
+	// The contents list the cases: they come just before the cases'
+	// section, after the sections that answer first (a summary, say).
+	navAt := slices.IndexFunc(sections, func(s sectionView) bool { return s.ID == CasesSection{}.ID() })
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(head.Bytes())
-	for _, s := range sections {
+	if navAt < 0 {
+		bw.Write(nav.Bytes())
+	}
+	for i, s := range sections {
+		if i == navAt {
+			bw.Write(nav.Bytes())
+		}
 		bw.WriteString(`<section id="` + Escape(s.ID) + `">` + "\n<h2>" + Escape(s.Title) + "</h2>\n")
 		bw.WriteString(string(s.Body))
 		bw.WriteString("\n</section>\n")

@@ -42,3 +42,9 @@ func parallelFor(n int, fn func(i int)) {
 	}
 	wg.Wait()
 }
+
+// ParallelFor calls fn(i) for every i in [0, n) on up to GOMAXPROCS
+// goroutines, as the cases are analysed, and returns when all calls have
+// returned; fn writes each result to its own index. A feature package's
+// analysis of every case uses it.
+func ParallelFor(n int, fn func(i int)) { parallelFor(n, fn) }

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
+
+	"concbench/report/multitest"
 )
 
 // The default confidence level of every interval and significance level of
@@ -125,9 +127,11 @@ type Test struct {
 	// same distribution: a Mann-Whitney U test or, for a unit assumed
 	// exact, 0 when the values differ and 1 when they do not.
 	P float64 `json:"p"`
-	// Significant reports whether P is below the significance level. A
-	// correction for multiple testing rewrites P and Significant in place
-	// (see [Family]).
+	// PAdj is P adjusted for the multiple testing of its family (see
+	// [Family.Adjust]); P itself until it is adjusted, or when the
+	// correction is none.
+	PAdj float64 `json:"pAdj"`
+	// Significant reports whether PAdj is below the significance level.
 	Significant bool `json:"significant"`
 }
 
@@ -156,6 +160,7 @@ func Compare(ref, s *Summary) Comparison {
 	} else {
 		c.P = ref.assumption.Compare(ref.sample, s.sample).P
 	}
+	c.PAdj = c.P
 	c.Significant = c.P < ref.stats.Alpha()
 	return c
 }
@@ -203,11 +208,29 @@ type Family struct {
 	// Name says which comparisons these are, such as
 	// "r1-c2 sec/op vs serial@1".
 	Name string
+	// Kind says what the family compares, the same for every family of
+	// one table of one section, such as "speedup vs serial@1" or "Go
+	// versions".
+	Kind string
 	// Alpha is the significance level the tests were judged at.
 	Alpha float64
 	// Tests points at the outcome of every comparison of the family,
 	// where the report holds it.
 	Tests []*Test
+}
+
+// Adjust adjusts the p-values of the family's tests together with method
+// m (see package multitest), writing each test's PAdj and judging its
+// Significant at the family's Alpha; P, the raw p-value, is kept.
+func (f Family) Adjust(m multitest.Method) {
+	p := make([]float64, len(f.Tests))
+	for i, t := range f.Tests {
+		p[i] = t.P
+	}
+	for i, adj := range multitest.Adjust(m, p) {
+		f.Tests[i].PAdj = adj
+		f.Tests[i].Significant = adj < f.Alpha
+	}
 }
 
 // A FamilyLister is analysed data that holds comparisons: an [Analyzer]'s
@@ -224,18 +247,35 @@ type FamilyLister interface {
 // [FamilyLister], in the order of their names. It is the one place a
 // correction for multiple testing finds every comparison.
 func (rep *Report) Families() []Family {
-	alpha := DefaultAlpha
-	if rep.Stats != nil {
-		alpha = rep.Stats.Alpha()
+	out := rep.caseFamilies()
+	names := slices.Sorted(maps.Keys(rep.Extensions))
+	for _, name := range names {
+		if l, ok := rep.Extensions[name].(FamilyLister); ok {
+			out = append(out, l.Families()...)
+		}
 	}
+	return out
+}
+
+// alpha returns the significance level of the report's tests.
+func (rep *Report) alpha() float64 {
+	if rep.Stats != nil {
+		return rep.Stats.Alpha()
+	}
+	return DefaultAlpha
+}
+
+// caseFamilies returns the families of the cases' speedups.
+func (rep *Report) caseFamilies() []Family {
+	alpha := rep.alpha()
 	var out []Family
 	for ri := range rep.Runs {
 		for ci := range rep.Runs[ri].Cases {
 			c := &rep.Runs[ri].Cases[ci]
 			for ti := range c.Units {
 				t := &c.Units[ti]
-				base := Family{Name: c.ID + " " + t.Unit + " vs " + rep.Baseline + "@1", Alpha: alpha}
-				self := Family{Name: c.ID + " " + t.Unit + " vs own@1", Alpha: alpha}
+				base := Family{Name: c.ID + " " + t.Unit + " vs " + rep.Baseline + "@1", Kind: "speedup vs " + rep.Baseline + "@1", Alpha: alpha}
+				self := Family{Name: c.ID + " " + t.Unit + " vs own@1", Kind: "speedup vs own@1", Alpha: alpha}
 				for mi := range t.Models {
 					for pi := range t.Models[mi].Points {
 						p := &t.Models[mi].Points[pi]
@@ -255,12 +295,6 @@ func (rep *Report) Families() []Family {
 					}
 				}
 			}
-		}
-	}
-	names := slices.Sorted(maps.Keys(rep.Extensions))
-	for _, name := range names {
-		if l, ok := rep.Extensions[name].(FamilyLister); ok {
-			out = append(out, l.Families()...)
 		}
 	}
 	return out

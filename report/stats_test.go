@@ -34,7 +34,7 @@ func TestUnitAssumption(t *testing.T) {
 		want       outcome
 	}{
 		{"assume nothing", "", outcome{
-			Speedup: report.Test{P: 1}, Change: report.Test{P: 1}, Gate: report.Test{P: 1}, SampleWarnings: 4,
+			Speedup: report.Test{P: 1, PAdj: 1}, Change: report.Test{P: 1, PAdj: 1}, Gate: report.Test{P: 1, PAdj: 1}, SampleWarnings: 4,
 		}},
 		{"assume exact", "Unit ns/op assume=exact\n", outcome{
 			Speedup: report.Test{P: 0, Significant: true}, Change: report.Test{P: 0, Significant: true}, Gate: report.Test{P: 0, Significant: true},
@@ -78,7 +78,7 @@ func TestUnitAssumption(t *testing.T) {
 					t.Errorf("offenders %v, want serial 20%% slower at p=0.000", res.Offenders)
 				}
 			} else {
-				got.Gate = report.Test{P: 1}
+				got.Gate = report.Test{P: 1, PAdj: 1}
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("tests of the unit (-want +got):\n%s", diff)

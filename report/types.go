@@ -1,6 +1,12 @@
 package report
 
-import "concbench/report/results"
+import (
+	"strings"
+
+	"concbench/report/multitest"
+	"concbench/report/results"
+	"concbench/report/stability"
+)
 
 // A Report is the analysed form of one or more results files. Every chart and
 // table of the rendered report is drawn from it, and it is written as
@@ -13,10 +19,15 @@ type Report struct {
 	Config []results.ConfigEntry `json:"config"`
 	// SplitBy lists the configuration keys whose values separate runs.
 	SplitBy []string `json:"splitBy"`
-	// Baseline is the model every speedup is measured against at one core.
+	// Baseline is the model every speedup is measured against at one core,
+	// in the cases whose series are models (a case whose series are named
+	// by other keys has its own: Case.Baseline).
 	Baseline string `json:"baseline"`
 	// Confidence is the confidence level of every interval, such as 0.95.
 	Confidence float64 `json:"confidence"`
+	// Correction is the correction for multiple testing applied to every
+	// family of comparisons ([Report.Families]): holm, bh or none.
+	Correction multitest.Method `json:"correction"`
 	// Runs holds one entry per distinct combination of the SplitBy values:
 	// results of two toolchains or two machines are never merged.
 	Runs []Run `json:"runs"`
@@ -55,6 +66,16 @@ type Case struct {
 	Name string `json:"name"`
 	// Params holds the other name keys, such as "/n=112272535095293", or "".
 	Params string `json:"params"`
+	// SeriesKeys lists the name keys whose values, joined with "+", name
+	// the case's series (its ModelSeries' Model), as deploy and fanout
+	// name "single+serial"; absent when the series are the values of the
+	// /model key (see results.SeriesKey).
+	SeriesKeys []string `json:"seriesKeys,omitempty"`
+	// Baseline names the series the case's speedups are measured against
+	// at one core when its series are named by SeriesKeys (their
+	// baselines joined with "+"); absent when it is the report's
+	// Baseline model. [Case.BaselineSeries] returns either.
+	Baseline string `json:"baseline,omitempty"`
 	// HasBaseline reports whether the baseline model ran at one core.
 	HasBaseline bool `json:"hasBaseline"`
 	// Procs lists the GOMAXPROCS values seen, ascending.
@@ -65,6 +86,30 @@ type Case struct {
 
 // FullName returns the case's name with its parameters.
 func (c *Case) FullName() string { return c.Name + c.Params }
+
+// BaselineSeries returns the series the case's speedups are measured
+// against: its own Baseline, else the report's baseline model.
+func (c *Case) BaselineSeries(reportBaseline string) string {
+	if c.Baseline != "" {
+		return c.Baseline
+	}
+	return reportBaseline
+}
+
+// SeriesLabel names what the case's series are: "model", or its
+// SeriesKeys joined with "+" ("deploy+fanout").
+func (c *Case) SeriesLabel() string {
+	if len(c.SeriesKeys) == 0 {
+		return "model"
+	}
+	return strings.Join(c.SeriesKeys, "+")
+}
+
+// BenchmarkName returns the full name of the case's series at procs as
+// the results file writes it (see [BenchmarkName]).
+func (c *Case) BenchmarkName(series string, procs int) string {
+	return seriesBenchmarkName(c.Name, c.SeriesKeys, series, c.Params, procs)
+}
 
 // Unit returns the table for unit, or nil.
 func (c *Case) Unit(unit string) *UnitTable {
@@ -118,6 +163,10 @@ type Point struct {
 	Median float64  `json:"median"`
 	Lo     *float64 `json:"lo"`
 	Hi     *float64 `json:"hi"`
+	// Flags names the checks of package stability the sample failed
+	// (drift, noise, outliers, samples), each also a warning that says
+	// what to do; only the case's primary unit is checked.
+	Flags []stability.Kind `json:"flags,omitempty"`
 	// VsBaseline is the speedup against the baseline model at one core. It
 	// and the other speedups are absent for the allocation units (B/op,
 	// allocs/op).

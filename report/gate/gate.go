@@ -14,6 +14,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"concbench/report"
+	"concbench/report/multitest"
 	"concbench/report/results"
 )
 
@@ -36,9 +37,14 @@ type Options struct {
 	// off. The baseline model is exempt: its efficiency is 1/cores by
 	// construction.
 	MinEfficiency float64
-	// Alpha is the significance level of the Mann-Whitney U test; 0 means
-	// 0.05.
+	// Alpha is the significance level of the family of the gate's
+	// Mann-Whitney U tests, one per benchmark; 0 means 0.05.
 	Alpha float64
+	// Correction adjusts the p-values of the gate's tests together, as one
+	// family, before any is judged; the zero value is multitest.Holm, so
+	// that the chance of naming any benchmark that did not change is at
+	// most Alpha.
+	Correction multitest.Method
 	// Analyze configures the analysis of the new results for the
 	// efficiency check (its baseline model and confidence level).
 	Analyze report.AnalyzeOptions
@@ -51,9 +57,18 @@ type Options struct {
 type Result struct {
 	// Compared counts the benchmarks found in both result sets.
 	Compared int `json:"compared"`
-	// Slower and Faster count the significant changes of any size.
+	// Slower and Faster count the significant changes of any size, by
+	// their adjusted p-values.
 	Slower int `json:"slower"`
 	Faster int `json:"faster"`
+	// RawSignificant counts the changes whose raw p-value is below Alpha,
+	// before the correction.
+	RawSignificant int `json:"rawSignificant"`
+	// Correction is the correction applied to the family of the tests.
+	Correction multitest.Method `json:"correction"`
+	// Note, when not empty, says that the samples are too small for any
+	// benchmark to be significant after the correction, and what to do.
+	Note string `json:"note,omitempty"`
 	// OnlyBase and OnlyNew count the benchmarks found on one side only.
 	OnlyBase int `json:"onlyBase"`
 	OnlyNew  int `json:"onlyNew"`
@@ -110,8 +125,9 @@ type comparison struct {
 
 // Check is the regression gate: it compares the new results with the
 // baseline benchmark by benchmark and reports as offenders each benchmark
-// whose time per operation grew significantly (Mann-Whitney U, p < alpha,
-// or any growth of a unit declared assume=exact) by more than MaxSlowdown,
+// whose time per operation grew significantly (Mann-Whitney U, its p-value
+// adjusted over every benchmark compared below alpha, or any growth of a
+// unit declared assume=exact) by more than MaxSlowdown,
 // and, when MinEfficiency is set, each model whose parallel efficiency at
 // the largest core count in the new results is below it.
 //
@@ -160,7 +176,11 @@ func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 		}
 		pairs = append(pairs, pair{match, c})
 	}
-	res := &Result{Offenders: []Offender{}}
+	method, err := multitest.ParseMethod(string(opts.Correction))
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Offenders: []Offender{}, Correction: method}
 	for _, p := range pairs {
 		ws, err := checkSetups(p.base, p.cur, opts.AllowOtherMachine)
 		if err != nil {
@@ -169,8 +189,8 @@ func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 		res.Warnings = append(res.Warnings, ws...)
 	}
 	// Every comparison is made before any is judged: the comparisons are
-	// one family, whose p-values a correction for multiple testing would
-	// adjust here, between the two loops.
+	// one family, whose p-values are adjusted together between the two
+	// loops.
 	var family []comparison
 	for _, p := range pairs {
 		prefix := ""
@@ -197,8 +217,17 @@ func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 			}
 		}
 	}
+	fam := report.Family{Name: "gate", Alpha: st.Alpha(), Tests: make([]*report.Test, len(family))}
+	for i := range family {
+		fam.Tests[i] = &family[i].compared.Test
+	}
+	fam.Adjust(method)
+	res.Note = powerNote(family, method, st.Alpha())
 	for _, f := range family {
 		c := f.compared
+		if c.P < st.Alpha() {
+			res.RawSignificant++
+		}
 		ratio, _, _ := c.Ratio()
 		if c.Significant {
 			if ratio > 1 {
@@ -212,8 +241,8 @@ func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 			res.Offenders = append(res.Offenders, Offender{
 				Kind:      "slowdown",
 				Benchmark: f.prefix + f.key.name,
-				Msg: fmt.Sprintf("%s %s slower (%s → %s, p=%.3f n=%d+%d; tolerated %s)",
-					unit, report.FormatPercent(ratio), report.FormatValue(c.Ref.Median, unit), report.FormatValue(c.New.Median, unit), c.P, f.baseN, f.newN, strings.TrimPrefix(report.FormatPercent(1+opts.MaxSlowdown), "+")),
+				Msg: fmt.Sprintf("%s %s slower (%s → %s, %s n=%d+%d; tolerated %s)",
+					unit, report.FormatPercent(ratio), report.FormatValue(c.Ref.Median, unit), report.FormatValue(c.New.Median, unit), report.AppendP(nil, c.Test), f.baseN, f.newN, strings.TrimPrefix(report.FormatPercent(1+opts.MaxSlowdown), "+")),
 			})
 		}
 	}
@@ -247,7 +276,7 @@ func checkEfficiency(cur *results.Dataset, opts Options, res *Result) error {
 				continue
 			}
 			for _, m := range t.Models {
-				if m.Model == rep.Baseline {
+				if m.Model == c.BaselineSeries(rep.Baseline) {
 					continue
 				}
 				var best *report.Point
@@ -268,14 +297,14 @@ func checkEfficiency(cur *results.Dataset, opts Options, res *Result) error {
 					continue
 				}
 				res.EfficiencyChecked++
-				e, ref := best.Efficiency, rep.Baseline+"@1"
+				e, ref := best.Efficiency, c.BaselineSeries(rep.Baseline)+"@1"
 				if !c.HasBaseline {
 					e, ref = best.SelfEfficiency, "own@1"
 				}
 				if *e < opts.MinEfficiency {
 					res.Offenders = append(res.Offenders, Offender{
 						Kind:      "efficiency",
-						Benchmark: prefix + report.BenchmarkName(c.Name, m.Model, c.Params, best.Procs),
+						Benchmark: prefix + c.BenchmarkName(m.Model, best.Procs),
 						Msg:       fmt.Sprintf("parallel efficiency %s at %d cores (speedup vs %s) is below the floor %s", report.FormatFraction(e), best.Procs, ref, report.FormatFraction(&opts.MinEfficiency)),
 					})
 				}
@@ -334,4 +363,38 @@ func someNames(runs []*checkRun) string {
 		s += fmt.Sprintf(", … (%d in all)", total)
 	}
 	return s
+}
+
+// powerNote says when no comparison of the family can be significant after
+// Holm's correction: a Mann-Whitney U test of n and m values gives at
+// least 2/C(n+m, n), and Holm multiplies the smallest p-value by the
+// family's size. (Benjamini-Hochberg can still find many small p-values
+// significant together.) A family with a unit assumed exact gets no note:
+// its p-value is 0 for any change.
+func powerNote(family []comparison, method multitest.Method, alpha float64) string {
+	if method != multitest.Holm || len(family) < 2 {
+		return ""
+	}
+	m := float64(len(family))
+	best := 1.0
+	for _, f := range family {
+		if f.compared.PAdj == 0 {
+			return ""
+		}
+		best = min(best, 2/binomial(f.baseN+f.newN, f.baseN))
+	}
+	if best*m < alpha {
+		return ""
+	}
+	return fmt.Sprintf("with these sample sizes no Mann-Whitney p-value is below %.2g, which %s over the %d benchmarks compared makes at least %.2g, not below alpha %g: no slowdown can be named; rerun with a larger -count (8 a side gives %.2g)",
+		best, method.Title(), len(family), min(1, best*m), alpha, 2/binomial(16, 8))
+}
+
+// binomial returns n choose k.
+func binomial(n, k int) float64 {
+	r := 1.0
+	for i := 1; i <= k; i++ {
+		r = r * float64(n-k+i) / float64(i)
+	}
+	return r
 }

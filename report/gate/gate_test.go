@@ -9,6 +9,7 @@ import (
 
 	"concbench/report/gate"
 	"concbench/report/internal/golden"
+	"concbench/report/multitest"
 	"concbench/report/results"
 )
 
@@ -45,7 +46,16 @@ func TestCheckRecorded(t *testing.T) {
 		opts      gate.Options
 		want      []string
 	}{
-		{"slowed pool", gateBase, gateSlow, gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown},
+		// With 6 samples a side the smallest Mann-Whitney p-value is
+		// 2/C(12,6) = 0.0022, and Holm over the 24 benchmarks compared
+		// makes it 0.052: above 0.05, so that at -count 6 the gate over
+		// this many benchmarks names none, nor does Benjamini-Hochberg
+		// (one small p-value times 24); uncorrected, it names the
+		// slowed pool. A gate over many benchmarks needs a larger
+		// -count: at 8 a side the smallest p-value is 0.00016.
+		{"slowed pool", gateBase, gateSlow, gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown}, nil},
+		{"slowed pool, BH", gateBase, gateSlow, gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown, Correction: multitest.BH}, nil},
+		{"slowed pool, uncorrected", gateBase, gateSlow, gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown, Correction: multitest.None},
 			[]string{"slowdown Factorize/model=pool/n=10000000019/items=8-2"}},
 		{"same file", gateBase, gateBase, gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown}, nil},
 		{"same file, efficiency floor", gateBase, gateBase, gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown, MinEfficiency: 0.25},
@@ -63,6 +73,9 @@ func TestCheckRecorded(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, offenders(res)); diff != "" {
 				t.Errorf("offenders (-want +got):\n%s", diff)
+			}
+			if tc.name == "slowed pool" && !strings.Contains(res.Note, "no slowdown can be named; rerun with a larger -count") {
+				t.Errorf("note %q, want one saying that no slowdown can be named at this -count", res.Note)
 			}
 			if res.Compared != 24 || res.Failed() != (len(tc.want) > 0) {
 				t.Errorf("compared %d, failed %v; want 24, %v", res.Compared, res.Failed(), len(tc.want) > 0)
@@ -96,9 +109,9 @@ func TestCheckThresholds(t *testing.T) {
 	}{
 		{"4% slower, 5% tolerated", 62.4, gate.Options{MaxSlowdown: 0.05}, nil, 1},
 		{"10% slower, 5% tolerated", 66, gate.Options{MaxSlowdown: 0.05},
-			[]string{"Factorize: sec/op +10.0% slower (60.30n → 66.33n, p=0.002 n=6+6; tolerated 5.0%)"}, 1},
+			[]string{"Factorize: sec/op +10.0% slower (60.30n → 66.33n, p=0.002 adj=0.006 n=6+6; tolerated 5.0%)"}, 1},
 		{"10% slower, nothing tolerated", 66, gate.Options{},
-			[]string{"Factorize: sec/op +10.0% slower (60.30n → 66.33n, p=0.002 n=6+6; tolerated 0.0%)"}, 1},
+			[]string{"Factorize: sec/op +10.0% slower (60.30n → 66.33n, p=0.002 adj=0.006 n=6+6; tolerated 0.0%)"}, 1},
 		{"faster", 50, gate.Options{}, nil, 0},
 		{"efficiency 83% above a 80% floor", 60, gate.Options{MinEfficiency: 0.8}, nil, 0},
 		{"efficiency 76% below a 80% floor", 66, gate.Options{MaxSlowdown: 0.5, MinEfficiency: 0.8},
@@ -179,7 +192,8 @@ func TestCheckPairsRuns(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := gate.Check(readDataset(t, tc.base), readDataset(t, f), gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown})
+			// Uncorrected: the pairing of runs is under test.
+			res, err := gate.Check(readDataset(t, tc.base), readDataset(t, f), gate.Options{MaxSlowdown: gate.DefaultMaxSlowdown, Correction: multitest.None})
 			if err != nil {
 				t.Fatal(err)
 			}

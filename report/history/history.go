@@ -186,6 +186,7 @@ func (a Analyzer) Analyze(g *report.Grouping, rep *report.Report) (any, error) {
 	lines := map[string]results.Env{}
 	var lineOrder []string
 	benches := map[historyBench][]string{} // units of each benchmark
+	names := map[historyBench]string{}     // the full name of each
 	for _, rg := range hg.Runs {
 		env := results.EnvOf(rg.Env)
 		lk := env.String()
@@ -197,6 +198,7 @@ func (a Analyzer) Analyze(g *report.Grouping, rep *report.Report) (any, error) {
 		for _, b := range rg.Benchmarks {
 			k := historyBench{b.Case.Key, b.Model, b.Procs}
 			benches[k] = append(benches[k], b.Units()...)
+			names[k] = b.Name()
 		}
 	}
 	h.LineKeys = varyingKeys(lineOrder, lines)
@@ -219,10 +221,9 @@ func (a Analyzer) Analyze(g *report.Grouping, rep *report.Report) (any, error) {
 		if unit == "" {
 			continue
 		}
-		name, params := ds.CaseName(b.caseKey)
 		hb := Benchmark{
 			ID:             fmt.Sprintf("h%d", len(h.Benchmarks)+1),
-			Name:           report.BenchmarkName(name, b.model, params, b.procs),
+			Name:           names[b],
 			Unit:           unit,
 			HigherIsBetter: st.HigherIsBetter(unit),
 			Lines:          []Line{},

@@ -1,7 +1,7 @@
 // Package results reads Go benchmark results files into one [Dataset]: every
 // result line as an [Observation], projected with golang.org/x/perf/benchproc
-// onto the keys the report groups by (the benchmark's case, its /model key,
-// its GOMAXPROCS, the split-by configuration keys and the other
+// onto the keys the report groups by (the benchmark's case, its series: the
+// /model key or the [SeriesKey] values; its GOMAXPROCS, the split-by configuration keys and the other
 // configuration), with its position in its file, and the problems met on the
 // way as [Warning] values.
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,6 +39,38 @@ type ReadOptions struct {
 	// SplitBy lists the configuration keys whose values separate runs.
 	// Nil means DefaultSplitBy().
 	SplitBy []string
+	// SeriesKeys lists the name keys that name a case's series in the
+	// benchmark names that have no /model key (see [SeriesKey]). Nil means
+	// DefaultSeriesKeys(); an empty list names every such series "".
+	SeriesKeys []SeriesKey
+}
+
+// A SeriesKey is a name key that names a case's series in place of the
+// /model key. A case's series are what its charts draw as lines and its
+// speedups compare: the concurrency models, for most cases. A benchmark
+// name that has no /model key but every one of the series keys belongs
+// to the case of its name without those keys, in the series named by
+// their values joined with "+", in the order of the keys:
+// Aggregate/deploy=single/fanout=serial/clients=64 is the series
+// "single+serial" of the case Aggregate/clients=64. A name with a /model
+// key keeps it as its series and the series keys in its case, and so does
+// a name whose series value would contain a "+" (the name could not be
+// told back from the series).
+type SeriesKey struct {
+	// Key is the name key, such as "deploy".
+	Key string
+	// Baseline is the key's value in the series that every other series
+	// of the case is compared with, such as "single".
+	Baseline string
+}
+
+// DefaultSeriesKeys returns the series keys used when
+// ReadOptions.SeriesKeys is nil: deploy and fanout, the deployment and the
+// fan-out of a service under load (benchmarks/aggregate), with the
+// baseline single+serial, one process calling its downstream services one
+// after another.
+func DefaultSeriesKeys() []SeriesKey {
+	return []SeriesKey{{Key: "deploy", Baseline: "single"}, {Key: "fanout", Baseline: "serial"}}
 }
 
 // A Dataset holds every benchmark result read by [Read], grouped by the
@@ -55,6 +88,11 @@ type Dataset struct {
 	Units benchfmt.UnitMetadataMap
 	// Warnings lists the problems met while reading.
 	Warnings []Warning
+	// SeriesKeys lists the series keys in effect (ReadOptions.SeriesKeys).
+	SeriesKeys []SeriesKey
+
+	// keyed holds the cases whose series are named by SeriesKeys.
+	keyed map[benchproc.Key]bool
 
 	caseProj, modelProj, procsProj, envProj, configProj *benchproc.Projection
 	nameField, paramsField                              *benchproc.Field
@@ -67,6 +105,22 @@ func (ds *Dataset) CaseName(k benchproc.Key) (name, params string) {
 	return k.Get(ds.nameField), strings.TrimPrefix(k.Get(ds.paramsField), "*")
 }
 
+// CaseSeries returns the name keys that name the series of the case of
+// key k and the name of its baseline series: the SeriesKeys and their
+// baselines joined with "+" when the case's series are named by them, or
+// nil and "" when they are the values of the /model key.
+func (ds *Dataset) CaseSeries(k benchproc.Key) (keys []string, baseline string) {
+	if !ds.keyed[k] {
+		return nil, ""
+	}
+	keys = make([]string, len(ds.SeriesKeys))
+	base := make([]string, len(ds.SeriesKeys))
+	for i, sk := range ds.SeriesKeys {
+		keys[i], base[i] = sk.Key, sk.Baseline
+	}
+	return keys, strings.Join(base, "+")
+}
+
 // An Observation is one benchmark result line.
 type Observation struct {
 	// File and Line locate the result in its input.
@@ -74,7 +128,9 @@ type Observation struct {
 	Line int
 	// Case projects the base name and the name keys other than model.
 	Case benchproc.Key
-	// Model is the value of the /model name key, "" when there is none.
+	// Model names the result's series in its case: the value of the
+	// /model name key, or the values of the series keys joined with "+"
+	// ([SeriesKey]); "" when there are neither.
 	Model string
 	// Procs is the GOMAXPROCS the result ran at.
 	Procs int
@@ -86,7 +142,16 @@ type Observation struct {
 	// Values lists the measurements that passed the filter, with tidied
 	// units (sec/op rather than ns/op).
 	Values []benchfmt.Value
+	// Round is the round the result was measured in, from the "round:"
+	// configuration line before it ([RoundKey]); 0 when there is none.
+	Round int
 }
+
+// RoundKey is the configuration key of the round a result was measured in:
+// a runner that measures in interleaved rounds writes "round: N" before
+// each round's results, so that a trend over the rounds shows a drift of
+// the machine during the run.
+const RoundKey = "round"
 
 // ConfigValue returns the value of configuration key k for o, looking in
 // both the split-by and the other configuration keys; "" if unset.
@@ -134,7 +199,16 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing filter: %w", err)
 	}
-	ds := &Dataset{SplitBy: append([]string(nil), splitBy...)}
+	seriesKeys := opts.SeriesKeys
+	if seriesKeys == nil {
+		seriesKeys = DefaultSeriesKeys()
+	}
+	for _, sk := range seriesKeys {
+		if sk.Key == "" || sk.Key == "model" || sk.Key == "gomaxprocs" || strings.ContainsAny(sk.Key, "/=+") || sk.Baseline == "" || strings.ContainsAny(sk.Baseline, "/+") {
+			return nil, fmt.Errorf("series key %q with baseline %q is not a name key and a value", sk.Key, sk.Baseline)
+		}
+	}
+	ds := &Dataset{SplitBy: append([]string(nil), splitBy...), SeriesKeys: slices.Clone(seriesKeys), keyed: map[benchproc.Key]bool{}}
 	var parser benchproc.ProjectionParser
 	if ds.caseProj, err = parser.Parse(".name,.fullname", filter); err != nil {
 		return nil, fmt.Errorf("parsing case projection: %w", err)
@@ -246,6 +320,7 @@ type projector struct {
 	cfg                    *configCollector
 	lastConfig             []benchfmt.Config
 	env, config            benchproc.Key
+	round                  int
 	haveConfig             bool
 	// lastFile and lastLine locate the last result whose configuration
 	// was checked.
@@ -287,6 +362,61 @@ type nameKeys struct {
 	procs   string
 }
 
+// nameKeys projects the name of rec. This is the one place where a case's
+// series key is chosen: the /model key, else the series keys
+// ([SeriesKey]), whose parts are then cut from the name the case is
+// projected from.
+func (p *projector) nameKeys(rec *benchfmt.Result) nameKeys {
+	ds := p.ds
+	nk := nameKeys{
+		model: ds.modelProj.Project(rec).Get(p.modelField),
+		procs: ds.procsProj.Project(rec).Get(p.procsField),
+	}
+	caseRec := rec
+	if nk.model == "" && len(ds.SeriesKeys) > 0 {
+		if series, rest, ok := cutSeries(rec.Name, ds.SeriesKeys); ok {
+			r := *rec
+			r.Name = rest
+			caseRec, nk.model = &r, series
+		}
+	}
+	nk.caseKey = ds.caseProj.Project(caseRec)
+	if caseRec != rec {
+		ds.keyed[nk.caseKey] = true
+	}
+	return nk
+}
+
+// cutSeries returns the series a name's parts of keys name, their values
+// joined with "+", and the name without those parts; ok is false unless
+// the name has every key once, with a value free of "+".
+func cutSeries(name benchfmt.Name, keys []SeriesKey) (series string, rest benchfmt.Name, ok bool) {
+	base, parts := name.Parts()
+	values := make([]string, len(keys))
+	found := 0
+	out := append([]byte(nil), base...)
+	for _, part := range parts {
+		k, v, isKey := bytes.Cut(part, []byte("="))
+		i := -1
+		if isKey && len(k) > 1 && k[0] == '/' {
+			i = slices.IndexFunc(keys, func(sk SeriesKey) bool { return sk.Key == string(k[1:]) })
+		}
+		if i < 0 {
+			out = append(out, part...)
+			continue
+		}
+		if values[i] != "" || len(v) == 0 || bytes.IndexByte(v, '+') >= 0 {
+			return "", nil, false
+		}
+		values[i] = string(v)
+		found++
+	}
+	if found != len(keys) {
+		return "", nil, false
+	}
+	return strings.Join(values, "+"), benchfmt.Name(out), true
+}
+
 // sameConfig reports whether r's configuration equals the last one seen.
 // A result on the line right after the last one has the same configuration
 // without comparing: only a configuration line changes it.
@@ -319,11 +449,7 @@ func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Obser
 	}
 	nk, ok := p.names[string(rec.Name)]
 	if !ok {
-		nk = nameKeys{
-			caseKey: ds.caseProj.Project(rec),
-			model:   ds.modelProj.Project(rec).Get(p.modelField),
-			procs:   ds.procsProj.Project(rec).Get(p.procsField),
-		}
+		nk = p.nameKeys(rec)
 		p.names[string(rec.Name)] = nk
 	}
 	procs := 1
@@ -364,6 +490,10 @@ func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Obser
 			p.env = ds.envProj.Project(rec)
 		}
 		p.cfg.add(rec)
+		p.round = 0
+		if r, err := strconv.Atoi(rec.GetConfig(RoundKey)); err == nil && r > 0 {
+			p.round = r
+		}
 		p.lastConfig = p.lastConfig[:0]
 		for _, c := range rec.Config {
 			p.lastConfig = append(p.lastConfig, benchfmt.Config{Key: c.Key, Value: append([]byte(nil), c.Value...), File: c.File})
@@ -379,6 +509,7 @@ func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Obser
 		Env:    p.env,
 		Config: p.config,
 		Values: values,
+		Round:  p.round,
 	}, true
 }
 

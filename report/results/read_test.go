@@ -107,3 +107,56 @@ func TestReadSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestSeriesKeys checks which key names each benchmark's series, and the
+// case it then belongs to: /model when the name has it, else deploy and
+// fanout when it has both, else nothing.
+func TestSeriesKeys(t *testing.T) {
+	type got struct {
+		Case, Series, Baseline string
+		Keys                   []string
+	}
+	for _, tc := range []struct {
+		name, line string
+		opts       results.ReadOptions
+		want       got
+	}{
+		{"aggregate", "BenchmarkAggregate/deploy=single/fanout=serial/clients=64/delay=10ms-2 1 5 ns/op 7 req/s",
+			results.ReadOptions{}, got{"Aggregate/clients=64/delay=10ms", "single+serial", "single+serial", []string{"deploy", "fanout"}}},
+		{"keys in another order", "BenchmarkS/clients=1/fanout=concurrent/deploy=workers 1 5 ns/op",
+			results.ReadOptions{}, got{"S/clients=1", "workers+concurrent", "single+serial", []string{"deploy", "fanout"}}},
+		{"model kept", "BenchmarkS/model=pool/deploy=single/fanout=serial/clients=1 1 5 ns/op",
+			results.ReadOptions{}, got{"S/deploy=single/fanout=serial/clients=1", "pool", "", nil}},
+		{"one key only", "BenchmarkS/deploy=single/clients=1 1 5 ns/op",
+			results.ReadOptions{}, got{"S/deploy=single/clients=1", "", "", nil}},
+		{"plus in a value", "BenchmarkS/deploy=a+b/fanout=serial 1 5 ns/op",
+			results.ReadOptions{}, got{"S/deploy=a+b/fanout=serial", "", "", nil}},
+		{"key twice", "BenchmarkS/deploy=a/fanout=serial/deploy=b 1 5 ns/op",
+			results.ReadOptions{}, got{"S/deploy=a/fanout=serial/deploy=b", "", "", nil}},
+		{"no series keys", "BenchmarkS/deploy=single/fanout=serial 1 5 ns/op",
+			results.ReadOptions{SeriesKeys: []results.SeriesKey{}}, got{"S/deploy=single/fanout=serial", "", "", nil}},
+		{"other series keys", "BenchmarkS/queue=chan/n=1 1 5 ns/op",
+			results.ReadOptions{SeriesKeys: []results.SeriesKey{{Key: "queue", Baseline: "cond"}}}, got{"S/n=1", "chan", "cond", []string{"queue"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds, err := results.Read([]results.Input{{Name: "x.txt", R: strings.NewReader(tc.line + "\n")}}, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ds.Observations) != 1 {
+				t.Fatalf("%d observations, want 1 (warnings %v)", len(ds.Observations), ds.Warnings)
+			}
+			o := ds.Observations[0]
+			name, params := ds.CaseName(o.Case)
+			keys, base := ds.CaseSeries(o.Case)
+			if diff := cmp.Diff(tc.want, got{name + params, o.Model, base, keys}); diff != "" {
+				t.Errorf("series (-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, bad := range [][]results.SeriesKey{{{Key: "model", Baseline: "x"}}, {{Key: "a/b", Baseline: "x"}}, {{Key: "deploy"}}, {{Key: "deploy", Baseline: "a+b"}}} {
+		if _, err := results.Read([]results.Input{{Name: "x.txt", R: strings.NewReader("BenchmarkS 1 5 ns/op\n")}}, results.ReadOptions{SeriesKeys: bad}); err == nil {
+			t.Errorf("Read with series keys %+v: no error", bad)
+		}
+	}
+}

@@ -86,7 +86,8 @@ type Warning struct {
 	File string `json:"file,omitempty"`
 	Line int    `json:"line,omitempty"`
 	// Kind classifies the warning: syntax, value, empty, samples, units, baseline,
-	// oversubscribed, ncpu, procs, config.
+	// oversubscribed, ncpu, procs, config, unstable (a sample that drifts
+	// across the rounds, is noisy or has outliers), load.
 	Kind string `json:"kind"`
 	// Msg describes the problem.
 	Msg string `json:"msg"`

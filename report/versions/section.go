@@ -43,7 +43,7 @@ func versionRows(vc *Case, ch *Change) []versionRow {
 			Base:        report.FormatEstimate(b.Base, vc.Unit),
 			New:         report.FormatEstimate(b.New, vc.Unit),
 			Change:      formatChange(b),
-			P:           "p=" + strconv.FormatFloat(b.P, 'f', 3, 64) + " n=" + strconv.Itoa(b.Base.N) + "+" + strconv.Itoa(b.New.N),
+			P:           string(report.AppendP(nil, b.Test)) + " n=" + strconv.Itoa(b.Base.N) + "+" + strconv.Itoa(b.New.N),
 			Significant: b.Significant,
 			Improved:    b.Improved(vc.HigherIsBetter),
 		})
@@ -94,7 +94,7 @@ func (Section) HTML(rep *report.Report) (report.Fragment, error) {
 	}
 	var b strings.Builder
 	var frag report.Fragment
-	b.WriteString(`<p class="muted">Each toolchain against the baseline <code>` + report.Escape(v.Base) + `</code>, on the machine that ran both: the change of the median (new / baseline − 1) with an interval that pairs the two medians' 95% intervals the most pessimistic and the most optimistic way, and the Mann-Whitney U p-value; "~" marks a change that is not significant at α = ` + report.Escape(strconv.FormatFloat(v.Alpha, 'g', -1, 64)) + `. The geometric mean summarises a case. Solid lines are the baseline's speedup curves, dashed lines the other toolchains', each against its own toolchain's reference.</p>` + "\n")
+	b.WriteString(`<p class="muted">Each toolchain against the baseline <code>` + report.Escape(v.Base) + `</code>, on the machine that ran both: the change of the median (new / baseline − 1) with an interval that pairs the two medians' 95% intervals the most pessimistic and the most optimistic way, and the Mann-Whitney U p-value, with beside it (adj=) the p-value adjusted by ` + report.Escape(rep.Correction.Title()) + ` over the case's table, which controls ` + report.Escape(rep.Correction.Controls()) + `; "~" marks a change whose adjusted p-value is not below α = ` + report.Escape(strconv.FormatFloat(v.Alpha, 'g', -1, 64)) + `. The geometric mean summarises a case. Solid lines are the baseline's speedup curves, dashed lines the other toolchains', each against its own toolchain's reference.</p>` + "\n")
 	for _, m := range v.Machines {
 		if len(v.Machines) > 1 || len(m.Env) > 0 {
 			b.WriteString(`<h3 id="` + report.Escape(m.ID) + `">Machine: ` + report.Escape(m.Env.String()) + ` <span class="muted">(` + report.Escape(strings.Join(m.Toolchains, " vs ")) + ")</span></h3>\n")
@@ -218,7 +218,7 @@ func (Section) Markdown(w io.Writer, rep *report.Report) error {
 		return nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Each toolchain against the baseline `%s` on the machine that ran both: change of the median with a 95%% interval (the two medians' intervals paired pessimistically and optimistically) and the Mann-Whitney U p-value; \"~\" marks a change that is not significant at α = %s.\n\n", report.MarkdownCode(v.Base), strconv.FormatFloat(v.Alpha, 'g', -1, 64))
+	fmt.Fprintf(&b, "Each toolchain against the baseline `%s` on the machine that ran both: change of the median with a 95%% interval (the two medians' intervals paired pessimistically and optimistically) and the Mann-Whitney U p-value with (adj=) the p-value adjusted by %s over the case's table; \"~\" marks a change whose adjusted p-value is not below α = %s.\n\n", report.MarkdownCode(v.Base), rep.Correction.Title(), strconv.FormatFloat(v.Alpha, 'g', -1, 64))
 	for _, m := range v.Machines {
 		if len(v.Machines) > 1 || len(m.Env) > 0 {
 			fmt.Fprintf(&b, "#### Machine: %s (%s)\n\n", report.MarkdownText(m.Env.String()), report.MarkdownText(strings.Join(m.Toolchains, " vs ")))

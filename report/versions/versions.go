@@ -484,7 +484,7 @@ func (v *Analysis) Families() []report.Family {
 			c := &v.Machines[mi].Cases[ci]
 			for chi := range c.Changes {
 				ch := &c.Changes[chi]
-				f := report.Family{Name: c.ID + " " + ch.Toolchain + " vs " + v.Base, Alpha: v.Alpha}
+				f := report.Family{Name: c.ID + " " + ch.Toolchain + " vs " + v.Base, Kind: "Go versions", Alpha: v.Alpha}
 				for bi := range ch.Benchmarks {
 					f.Tests = append(f.Tests, &ch.Benchmarks[bi].Test)
 				}

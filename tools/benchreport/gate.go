@@ -123,12 +123,15 @@ func runCheck(baseline string, news []string, filter string, opts gate.Options, 
 	if opts.MinEfficiency > 0 {
 		eff = fmt.Sprintf("%d models at >= %s", res.EfficiencyChecked, strconv.FormatFloat(100*opts.MinEfficiency, 'g', -1, 64)+"%")
 	}
-	fmt.Fprintf(stdout, "check: %d benchmarks compared (%d significantly slower, %d faster; tolerated slowdown %s, alpha %s); efficiency floor: %s",
-		res.Compared, res.Slower, res.Faster, strconv.FormatFloat(100*opts.MaxSlowdown, 'g', -1, 64)+"%", strconv.FormatFloat(opts.Alpha, 'g', -1, 64), eff)
+	fmt.Fprintf(stdout, "check: %d benchmarks compared (%d significantly slower, %d faster, %d significant before the %s correction; tolerated slowdown %s, alpha %s); efficiency floor: %s",
+		res.Compared, res.Slower, res.Faster, res.RawSignificant, res.Correction, strconv.FormatFloat(100*opts.MaxSlowdown, 'g', -1, 64)+"%", strconv.FormatFloat(opts.Alpha, 'g', -1, 64), eff)
 	if res.OnlyBase+res.OnlyNew > 0 {
 		fmt.Fprintf(stdout, "; %d only in the baseline, %d only in the new results", res.OnlyBase, res.OnlyNew)
 	}
 	fmt.Fprintln(stdout)
+	if res.Note != "" {
+		fmt.Fprintln(stdout, "note:", res.Note)
+	}
 	if res.Failed() {
 		return regressionError{len(res.Offenders)}
 	}

@@ -4,9 +4,9 @@
 //
 // Usage:
 //
-//	benchreport [-o out/report.html] [-filter EXPR] [-base TOOLCHAIN] FILE...
+//	benchreport [-o out/report.html] [-filter EXPR] [-base TOOLCHAIN] [-correction holm|bh|none] FILE...
 //	benchreport -history DIR [-o out/history.html] [-filter EXPR]
-//	benchreport -check BASELINE [-max-slowdown 5%] [-min-efficiency 0] [-alpha 0.05] [-filter EXPR] NEW...
+//	benchreport -check BASELINE [-max-slowdown 5%] [-min-efficiency 0] [-alpha 0.05] [-correction holm|bh|none] [-filter EXPR] NEW...
 //
 // It writes the HTML file named by -o and, beside it, the same name with the
 // extensions .md and .json. The three are replaced all or none: each is
@@ -32,12 +32,20 @@
 // -check BASELINE is the regression gate for CI: it compares the NEW files
 // with the BASELINE file and exits with status 1, printing a FAIL line for
 // each offender, when a benchmark got significantly slower (Mann-Whitney
-// U, p < -alpha) by more than -max-slowdown, or when a model's parallel
+// U, its p-value adjusted over every benchmark compared below -alpha) by
+// more than -max-slowdown, or when a model's parallel
 // efficiency at the largest core count that is not oversubscribed is below
 // -min-efficiency (off unless set). It writes no report. It refuses a
 // baseline from another machine or setup (its machine, ncpu, cpu, goos,
 // goarch or profile configuration differs) unless -allow-other-machine is
 // given, and warns of a baseline of another toolchain.
+//
+// -correction chooses the correction for multiple testing of every family
+// of comparisons (each case's speedups, each Go versions table, the gate):
+// holm (the default, Holm-Bonferroni: at most -alpha chance of any false
+// positive in a family), bh (Benjamini-Hochberg: on average at most a
+// fraction -alpha of the significant results are false) or none. The raw
+// p-value is shown beside the adjusted one.
 //
 // Problems that leave the rest of the input usable (a malformed or overlong
 // line, a value that is not finite or out of range for its unit, an
@@ -60,9 +68,13 @@ import (
 	"strings"
 
 	"concbench/report"
+	"concbench/report/answers"
+	"concbench/report/checks"
 	"concbench/report/gate"
 	"concbench/report/history"
+	"concbench/report/multitest"
 	"concbench/report/results"
+	"concbench/report/sweep"
 	"concbench/report/versions"
 )
 
@@ -129,8 +141,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&maxSlowdown, "max-slowdown", "-check: the largest tolerated significant slowdown, as `fraction` (5% or 0.05)")
 	var minEfficiency fraction
 	fs.Var(&minEfficiency, "min-efficiency", "-check: the floor of each model's parallel efficiency at the largest core count, as `fraction` (0: off)")
-	alpha := fs.Float64("alpha", 0.05, "-check: the significance `level` of the Mann-Whitney U test, between 0 and 1")
+	alpha := fs.Float64("alpha", 0.05, "-check: the significance `level` of the family of Mann-Whitney U tests, between 0 and 1")
 	otherMachine := fs.Bool("allow-other-machine", false, "-check: compare a baseline from another machine or setup (machine, ncpu, cpu, goos, goarch or profile differ), with a warning, rather than refuse")
+	correction := fs.String("correction", string(multitest.Holm), "the correction for multiple testing of every family of comparisons: `method` holm, bh or none")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: benchreport [-o out/report.html] [-filter EXPR] [-title TITLE] FILE...")
 		fmt.Fprintln(fs.Output(), "       benchreport -history DIR [-o out/history.html]")
@@ -151,6 +164,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if minEfficiency > 1 {
 		return usageError{fmt.Sprintf("-min-efficiency %s is above 100%%", minEfficiency.String())}
 	}
+	method, err := multitest.ParseMethod(*correction)
+	if err != nil {
+		return usageError{"-correction: " + err.Error()}
+	}
 	if *check != "" {
 		if *historyDir != "" {
 			return usageError{"-check and -history do not go together"}
@@ -163,13 +180,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 			MaxSlowdown:       float64(maxSlowdown),
 			MinEfficiency:     float64(minEfficiency),
 			Alpha:             *alpha,
+			Correction:        method,
 			AllowOtherMachine: *otherMachine,
 		}, stdout, stderr)
 	}
 	names := fs.Args()
 	readOpts := results.ReadOptions{Filter: *filter}
-	analyzers := []report.Analyzer{versions.Analyzer{Base: *baseTC}}
-	sections := []report.Section{versions.Section{}, report.CasesSection{}, report.WarningsSection{}}
+	analyzers := []report.Analyzer{answers.Analyzer{}, versions.Analyzer{Base: *baseTC}, sweep.Analyzer{}}
+	sections := append(answers.Sections(), versions.Section{}, report.CasesSection{}, sweep.Section{}, checks.Section{}, report.WarningsSection{})
 	if *historyDir != "" {
 		if fs.NArg() > 0 {
 			return usageError{"-history reads its folder: give no results files"}
@@ -215,7 +233,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: analyzers})
+	rep, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: analyzers, Correction: method})
 	if err != nil {
 		return err
 	}
