@@ -123,6 +123,18 @@ const readPageState = `(() => {
   };
 })()`
 
+// scrollCharts scrolls each chart into view and waits, up to a hundred
+// frames, until it is drawn; it resolves to true.
+const scrollCharts = `(async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  for (const el of document.querySelectorAll('.chart')) {
+    el.scrollIntoView();
+    for (let i = 0; i < 100 && !echarts.getInstanceByDom(el); i++) await frame();
+  }
+  window.scrollTo(0, 0);
+  return true;
+})()`
+
 // TestBrowser loads rendered reports from file:// in headless Chromium and
 // checks that they make no network request and raise no JavaScript error,
 // that every chart is drawn with its expected series, and that hostile names
@@ -256,6 +268,11 @@ func loadPage(t *testing.T, browserCtx context.Context, path string) (pageState,
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(events.pageURL)); err != nil {
 		t.Fatalf("loading %s: %v", path, err)
+	}
+	// A page of many charts draws those off the screen as they come near
+	// it: bring each into view and wait until it is drawn.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](scrollCharts, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("scrolling through the charts: %v", err)
 	}
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](readPageState))
 	if err != nil {

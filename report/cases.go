@@ -38,6 +38,8 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 			jobs = append(jobs, job{&rep.Runs[ri], &rep.Runs[ri].Cases[ci]})
 		}
 	}
+	total := len(jobs)
+	jobs = jobs[:min(total, MaxHTMLCases)]
 	htmls := make([]string, len(jobs))
 	charts := make([][]Chart, len(jobs))
 	decorators := SpeedupDecorators(rep)
@@ -59,6 +61,7 @@ func (s CasesSection) HTML(rep *Report) (Fragment, error) {
 		b.WriteString(htmls[i])
 		frag.Charts = append(frag.Charts, charts[i]...)
 	}
+	b.WriteString(string(leftOutNote(len(jobs), total, "cases")))
 	frag.HTML = template.HTML(b.String())
 	return frag, nil
 }
@@ -247,7 +250,10 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 			}
 		}
 	}
-	if written < total {
+	switch {
+	case written < total && total > MaxHTMLCases:
+		fmt.Fprintf(&b, "… and %d more cases: see report.json.\n", total-written)
+	case written < total:
 		fmt.Fprintf(&b, "… and %d more cases: see report.html.\n", total-written)
 	}
 	_, err := io.WriteString(w, b.String())
@@ -280,8 +286,9 @@ var warningsTemplate = template.Must(template.New("warnings").Parse(`
 
 // HTML implements Section.
 func (WarningsSection) HTML(rep *Report) (Fragment, error) {
-	html, err := Execute(warningsTemplate, rep.Warnings)
-	return Fragment{HTML: html}, err
+	shown := rep.Warnings[:min(len(rep.Warnings), MaxHTMLWarnings)]
+	html, err := Execute(warningsTemplate, shown)
+	return Fragment{HTML: html + leftOutNote(len(shown), len(rep.Warnings), "warnings")}, err
 }
 
 // maxMarkdownWarnings bounds the warnings listed in the Markdown summary,
@@ -296,7 +303,11 @@ func (WarningsSection) Markdown(w io.Writer, rep *Report) error {
 	}
 	for i, wr := range rep.Warnings {
 		if i == maxMarkdownWarnings {
-			fmt.Fprintf(&b, "- … and %d more (see report.html)\n", len(rep.Warnings)-i)
+			where := "report.html"
+			if len(rep.Warnings) > MaxHTMLWarnings {
+				where = "report.json"
+			}
+			fmt.Fprintf(&b, "- … and %d more (see %s)\n", len(rep.Warnings)-i, where)
 			break
 		}
 		fmt.Fprintf(&b, "- %s\n", MarkdownText(wr.String()))

@@ -29,6 +29,16 @@ func FuzzReport(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("BenchmarkX/model=serial 1 10 ns/op\nBenchmarkX/model=pool-2 1 5 ns/op\n"))
+	// Non-finite and extreme values, iteration counts below 1, and lines
+	// at and over the longest a results file may have.
+	for _, v := range []string{"NaN", "+Inf", "-Inf", "0", "-1", "1e308", "-1e308", "5e-324", "1e100", "1e-100", "0x1p-1074"} {
+		f.Add([]byte("BenchmarkX/model=serial 1 10 ns/op 3 items/s\nBenchmarkX/model=serial 1 " + v + " ns/op " + v + " items/s\nBenchmarkX/model=pool-2 1 " + v + " ns/op 1 B/op\n"))
+	}
+	f.Add([]byte("BenchmarkX/model=serial 0 10 ns/op\nBenchmarkX/model=serial -1 10 ns/op\nBenchmarkX/model=serial 1 10 ns/op\n"))
+	for _, n := range []int{results.MaxLine - 1, results.MaxLine, results.MaxLine + 1} {
+		long := "BenchmarkX/model=" + strings.Repeat("a", n-len("BenchmarkX/model= 1 10 ns/op")) + " 1 10 ns/op"
+		f.Add([]byte("BenchmarkX/model=serial 1 10 ns/op\n" + long + "\nBenchmarkX/model=pool-2 1 5 ns/op\n"))
+	}
 
 	want, err := scriptTags([]byte("BenchmarkX/model=serial 1 10 ns/op\n"))
 	if err != nil || want == 0 {

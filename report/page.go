@@ -128,12 +128,18 @@ func WriteHTML(w io.Writer, rep *Report, opts PageOptions) error {
 	if err != nil {
 		return err
 	}
+	// The contents list the cases the page draws (see MaxHTMLCases).
 	var toc []tocRun
+	listed := 0
 	for _, run := range rep.Runs {
+		if listed == MaxHTMLCases {
+			break
+		}
 		tr := tocRun{ID: run.ID, Env: run.Env.String()}
-		for _, c := range run.Cases {
+		for _, c := range run.Cases[:min(len(run.Cases), MaxHTMLCases-listed)] {
 			tr.Cases = append(tr.Cases, tocCase{ID: c.ID, Name: c.FullName()})
 		}
+		listed += len(tr.Cases)
 		toc = append(toc, tr)
 	}
 	var runs []struct {

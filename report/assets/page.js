@@ -46,11 +46,7 @@
   }
   var charts = JSON.parse(document.getElementById('concbench-charts').textContent);
   var drawn = [];
-  charts.forEach(function (c) {
-    var el = document.getElementById(c.id);
-    if (!el) {
-      throw new Error('concbench: no element for chart ' + c.id);
-    }
+  function draw(el, c) {
     var o = c.options;
     o.animation = false;
     // Tooltips are drawn on the canvas, never as HTML.
@@ -63,6 +59,32 @@
     var chart = echarts.init(el, null, { renderer: 'canvas' });
     chart.setOption(o);
     drawn.push(chart);
+  }
+  // A page of many charts draws the first ones at once and each other one
+  // as it comes near the screen, so that a large report opens quickly.
+  var eager = 30;
+  var pending = new Map();
+  var observer = charts.length > eager && 'IntersectionObserver' in window ?
+    new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting && pending.has(e.target)) {
+          observer.unobserve(e.target);
+          draw(e.target, pending.get(e.target));
+          pending.delete(e.target);
+        }
+      });
+    }, { rootMargin: '400px' }) : null;
+  charts.forEach(function (c, i) {
+    var el = document.getElementById(c.id);
+    if (!el) {
+      throw new Error('concbench: no element for chart ' + c.id);
+    }
+    if (observer && i >= eager) {
+      pending.set(el, c);
+      observer.observe(el);
+    } else {
+      draw(el, c);
+    }
   });
   window.addEventListener('resize', function () {
     drawn.forEach(function (chart) { chart.resize(); });

@@ -48,6 +48,9 @@ type Options struct {
 	// Analyze configures the analysis of the new results for the
 	// efficiency check (its baseline model and confidence level).
 	Analyze report.AnalyzeOptions
+	// AllowOtherMachine lets Check compare a baseline whose SetupKeys
+	// differ from the new results', with a warning, rather than fail.
+	AllowOtherMachine bool
 }
 
 // A Result is the outcome of the regression gate.
@@ -73,6 +76,10 @@ type Result struct {
 	EfficiencyChecked int `json:"efficiencyChecked"`
 	// Offenders lists every benchmark that failed the gate.
 	Offenders []Offender `json:"offenders"`
+	// Warnings lists the differences between the setups compared that
+	// Check let through: another toolchain, or another machine when
+	// allowed.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Failed reports whether any benchmark failed the gate.
@@ -100,7 +107,9 @@ type checkKey struct {
 
 // checkRun holds one run's samples of the gate's unit.
 type checkRun struct {
-	label   string
+	label string
+	// setup holds the run's values of SetupKeys and ToolchainKeys.
+	setup   map[string]string
 	samples map[checkKey][]float64
 	order   []checkKey
 }
@@ -127,7 +136,10 @@ type comparison struct {
 // there is none and the baseline holds a single run, with that run, so
 // that a new toolchain or a new machine can be checked against an old
 // baseline. Check fails when a new run has no baseline run to compare
-// with, or when no benchmark is found on both sides.
+// with, when the baseline comes from another machine or setup (its
+// SetupKeys differ) unless AllowOtherMachine is set, or when no benchmark
+// is found on both sides; a baseline of another toolchain is compared with
+// a warning.
 func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 	if opts.MaxSlowdown < 0 {
 		return nil, fmt.Errorf("max slowdown %v is negative", opts.MaxSlowdown)
@@ -169,6 +181,13 @@ func Check(base, cur *results.Dataset, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Offenders: []Offender{}, Correction: method}
+	for _, p := range pairs {
+		ws, err := checkSetups(p.base, p.cur, opts.AllowOtherMachine)
+		if err != nil {
+			return nil, err
+		}
+		res.Warnings = append(res.Warnings, ws...)
+	}
 	// Every comparison is made before any is judged: the comparisons are
 	// one family, whose p-values are adjusted together between the two
 	// loops.
@@ -301,7 +320,7 @@ func checkEfficiency(cur *results.Dataset, opts Options, res *Result) error {
 func checkRuns(st *report.Stats, g *report.Grouping) []*checkRun {
 	var runs []*checkRun
 	for _, rg := range g.Runs {
-		r := &checkRun{label: results.EnvOf(rg.Env).String(), samples: map[checkKey][]float64{}}
+		r := &checkRun{label: results.EnvOf(rg.Env).String(), samples: map[checkKey][]float64{}, setup: setupOf(rg, append(SetupKeys[:len(SetupKeys):len(SetupKeys)], ToolchainKeys...))}
 		for _, b := range rg.Benchmarks {
 			unit := report.PrimaryUnit(b.Units())
 			if unit == "" || (unit != "sec/op" && st.HigherIsBetter(unit)) {

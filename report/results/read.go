@@ -178,8 +178,11 @@ func Get(key benchproc.Key, name string) string {
 
 // Read reads every input and groups its results. It returns an error when
 // the filter does not parse, an input cannot be read, or no input holds any
-// benchmark result; problems confined to some lines or files (syntax errors,
-// empty files) become warnings.
+// benchmark result, the error then quoting the first problems met; problems
+// confined to some lines or files become warnings: syntax errors, lines
+// longer than [MaxLine], iteration counts below 1, values that are not
+// finite, beyond [MaxMagnitude] or of the wrong sign for their unit (a
+// time per operation must be positive), and empty files.
 func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 	if len(inputs) == 0 {
 		return nil, errors.New("no input files")
@@ -246,9 +249,11 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 	ds.Observations = make([]Observation, 0, observationsHint(inputs))
 	reader := new(benchfmt.Reader)
 	for _, in := range inputs {
-		reader.Reset(in.R, in.Name)
+		limiter := newLineLimiter(in.R)
+		reader.Reset(limiter, in.Name)
 		// Line numbers start again: no result follows the last one.
 		proj.lastLine = -2
+		proj.check = valueChecker{file: in.Name}
 		summary := InputSummary{File: in.Name}
 		lines := 0
 		for reader.Scan() {
@@ -277,6 +282,8 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 		if err := reader.Err(); err != nil {
 			return nil, fmt.Errorf("reading %s: %w", in.Name, err)
 		}
+		ds.Warnings = append(ds.Warnings, limiter.warnings(in.Name)...)
+		ds.Warnings = append(ds.Warnings, proj.check.done()...)
 		switch {
 		case lines == 0:
 			ds.Warnings = append(ds.Warnings, Warning{File: in.Name, Kind: "empty", Msg: "no benchmark results"})
@@ -292,10 +299,7 @@ func Read(inputs []Input, opts ReadOptions) (*Dataset, error) {
 		for i, in := range inputs {
 			names[i] = in.Name
 		}
-		if opts.Filter != "" {
-			return nil, fmt.Errorf("no benchmark results in %s match filter %q", strings.Join(names, ", "), opts.Filter)
-		}
-		return nil, fmt.Errorf("no benchmark results in %s", strings.Join(names, ", "))
+		return nil, noResults(names, opts.Filter, ds.Warnings)
 	}
 	return ds, nil
 }
@@ -325,6 +329,8 @@ type projector struct {
 	// values is the free end of the block the observations' values are
 	// stored in.
 	values []benchfmt.Value
+	// check checks the current file's iteration counts and values.
+	check valueChecker
 }
 
 // observationsHint estimates the number of result lines in the inputs from
@@ -438,6 +444,9 @@ func (p *projector) sameConfig(r *benchfmt.Result) bool {
 func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Observation, bool) {
 	ds := p.ds
 	file, line := rec.Pos()
+	if !p.check.iters(rec) {
+		return Observation{}, false
+	}
 	nk, ok := p.names[string(rec.Name)]
 	if !ok {
 		nk = p.nameKeys(rec)
@@ -464,7 +473,10 @@ func (p *projector) observe(rec *benchfmt.Result, match *benchproc.Match) (Obser
 	}
 	start := len(p.values)
 	for i, v := range rec.Values {
-		if match.Test(i) {
+		if !match.Test(i) {
+			continue
+		}
+		if v, ok := p.check.value(rec, v); ok {
 			p.values = append(p.values, v)
 		}
 	}

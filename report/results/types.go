@@ -85,7 +85,7 @@ type Warning struct {
 	// File and Line locate the input the warning is about, when there is one.
 	File string `json:"file,omitempty"`
 	Line int    `json:"line,omitempty"`
-	// Kind classifies the warning: syntax, empty, samples, units, baseline,
+	// Kind classifies the warning: syntax, value, empty, samples, units, baseline,
 	// oversubscribed, ncpu, procs, config, unstable (a sample that drifts
 	// across the rounds, is noisy or has outliers), load.
 	Kind string `json:"kind"`

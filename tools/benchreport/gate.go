@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +15,12 @@ import (
 	"concbench/report/results"
 )
 
-// fraction is a flag.Value for a fraction given as "5%" or "0.05".
+// maxFraction bounds a fraction flag: a slowdown of 1000 times is
+// already no gate at all.
+const maxFraction float64 = 1000
+
+// fraction is a flag.Value for a fraction given as "5%" or "0.05", from 0
+// to maxFraction.
 type fraction float64
 
 func (f *fraction) String() string {
@@ -28,8 +34,8 @@ func (f *fraction) Set(s string) error {
 		t, scale = strings.TrimSpace(rest), 0.01
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v < 0 || v != v {
-		return fmt.Errorf("%q is not a non-negative fraction such as 5%% or 0.05", s)
+	if err != nil || !(v*scale >= 0 && v*scale <= maxFraction) {
+		return fmt.Errorf("%q is not a fraction from 0 to %g such as 5%% or 0.05", s, maxFraction)
 	}
 	*f = fraction(v * scale)
 	return nil
@@ -83,7 +89,7 @@ func (e regressionError) Error() string {
 // runCheck runs the regression gate of the new files against the baseline
 // file and prints its outcome on stdout: one FAIL line per offender, then a
 // summary.
-func runCheck(baseline string, news []string, filter string, opts gate.Options, stdout io.Writer) error {
+func runCheck(baseline string, news []string, filter string, opts gate.Options, stdout, stderr io.Writer) error {
 	baseIn, err := readInputs([]string{baseline})
 	if err != nil {
 		return err
@@ -101,8 +107,14 @@ func runCheck(baseline string, news []string, filter string, opts gate.Options, 
 		return fmt.Errorf("new results: %w", err)
 	}
 	res, err := gate.Check(base, cur, opts)
+	if setupErr := (*gate.SetupError)(nil); errors.As(err, &setupErr) {
+		return fmt.Errorf("checking: %w, or -allow-other-machine to compare anyway", err)
+	}
 	if err != nil {
 		return fmt.Errorf("checking: %w", err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	for _, o := range res.Offenders {
 		fmt.Fprintf(stdout, "FAIL %s\n", o)

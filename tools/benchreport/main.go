@@ -9,8 +9,12 @@
 //	benchreport -check BASELINE [-max-slowdown 5%] [-min-efficiency 0] [-alpha 0.05] [-correction holm|bh|none] [-filter EXPR] NEW...
 //
 // It writes the HTML file named by -o and, beside it, the same name with the
-// extensions .md and .json. Each file appears whole or not at all: it is
-// written to a temporary file in the same folder, then renamed. -filter
+// extensions .md and .json. The three are replaced all or none: each is
+// written to a temporary file in the same folder, and they are renamed into
+// place only when all are complete. SIGINT, SIGTERM and SIGHUP remove the
+// temporary files before benchreport exits, and a run removes those that a
+// killed run left. The page draws at most report.MaxHTMLCases cases and
+// says how many it left out; the JSON holds them all. -filter
 // keeps the results matching a benchstat filter expression ("go doc
 // golang.org/x/perf/benchproc/syntax").
 //
@@ -31,7 +35,10 @@
 // U, its p-value adjusted over every benchmark compared below -alpha) by
 // more than -max-slowdown, or when a model's parallel
 // efficiency at the largest core count that is not oversubscribed is below
-// -min-efficiency (off unless set). It writes no report.
+// -min-efficiency (off unless set). It writes no report. It refuses a
+// baseline from another machine or setup (its machine, ncpu, cpu, goos,
+// goarch or profile configuration differs) unless -allow-other-machine is
+// given, and warns of a baseline of another toolchain.
 //
 // -correction chooses the correction for multiple testing of every family
 // of comparisons (each case's speedups, each Go versions table, the gate):
@@ -40,15 +47,17 @@
 // fraction -alpha of the significant results are false) or none. The raw
 // p-value is shown beside the adjusted one.
 //
-// Problems that leave the rest of the input usable (a malformed line, an
-// empty file, too few samples for an interval) are printed to standard error
-// as file:line warnings and listed in the report. benchreport exits with
+// Problems that leave the rest of the input usable (a malformed or overlong
+// line, a value that is not finite or out of range for its unit, an
+// iteration count below 1, an empty file, too few samples for an interval)
+// are printed to standard error as file:line warnings (the first 100) and
+// listed in the report. Numeric flags are checked against their ranges
+// before anything is read. benchreport exits with
 // status 1 on an error, such as a missing file or no results at all, and 2
 // on a usage error.
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,7 +66,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync"
 
 	"concbench/report"
 	"concbench/report/answers"
@@ -80,6 +88,12 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+	// The larger heap goal gives way to a soft limit, so that a large
+	// input is collected more often rather than outgrowing the machine.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+	removeTempsOnSignal()
 	err := run(os.Args[1:], os.Stdout, os.Stderr)
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
@@ -90,6 +104,9 @@ func main() {
 // gcPercent is the garbage collector's heap growth target when GOGC is
 // not set.
 const gcPercent = 400
+
+// memoryLimit is the soft memory limit when GOMEMLIMIT is not set.
+const memoryLimit = 1 << 30
 
 // exitCode maps run's error to the exit status: 0 on success, 2 for a usage
 // error (including -h and an unknown flag), 1 for any other error.
@@ -125,7 +142,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&maxSlowdown, "max-slowdown", "-check: the largest tolerated significant slowdown, as `fraction` (5% or 0.05)")
 	var minEfficiency fraction
 	fs.Var(&minEfficiency, "min-efficiency", "-check: the floor of each model's parallel efficiency at the largest core count, as `fraction` (0: off)")
-	alpha := fs.Float64("alpha", 0.05, "-check: the significance `level` of the family of Mann-Whitney U tests")
+	alpha := fs.Float64("alpha", 0.05, "-check: the significance `level` of the family of Mann-Whitney U tests, between 0 and 1")
+	otherMachine := fs.Bool("allow-other-machine", false, "-check: compare a baseline from another machine or setup (machine, ncpu, cpu, goos, goarch or profile differ), with a warning, rather than refuse")
 	correction := fs.String("correction", string(multitest.Holm), "the correction for multiple testing of every family of comparisons: `method` holm, bh or none")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: benchreport [-o out/report.html] [-filter EXPR] [-title TITLE] FILE...")
@@ -140,6 +158,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		// The flag package has printed the problem and the usage.
 		return fmt.Errorf("%w: %v", errFlagParse, err)
 	}
+	// Every numeric flag is checked before anything is read.
+	if !(*alpha > 0 && *alpha < 1) {
+		return usageError{fmt.Sprintf("-alpha %v is not between 0 and 1", *alpha)}
+	}
+	if minEfficiency > 1 {
+		return usageError{fmt.Sprintf("-min-efficiency %s is above 100%%", minEfficiency.String())}
+	}
 	method, err := multitest.ParseMethod(*correction)
 	if err != nil {
 		return usageError{"-correction: " + err.Error()}
@@ -152,18 +177,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fs.Usage()
 			return usageError{"-check: no new results files given"}
 		}
-		if *alpha <= 0 || *alpha >= 1 {
-			return usageError{fmt.Sprintf("-alpha %v is not between 0 and 1", *alpha)}
-		}
-		if minEfficiency > 1 {
-			return usageError{fmt.Sprintf("-min-efficiency %s is above 100%%", minEfficiency.String())}
-		}
 		return runCheck(*check, fs.Args(), *filter, gate.Options{
-			MaxSlowdown:   float64(maxSlowdown),
-			MinEfficiency: float64(minEfficiency),
-			Alpha:         *alpha,
-			Correction:    method,
-		}, stdout)
+			MaxSlowdown:       float64(maxSlowdown),
+			MinEfficiency:     float64(minEfficiency),
+			Alpha:             *alpha,
+			Correction:        method,
+			AllowOtherMachine: *otherMachine,
+		}, stdout, stderr)
 	}
 	names := fs.Args()
 	readOpts := results.ReadOptions{Filter: *filter}
@@ -218,91 +238,41 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintln(stderr, "warning:", w)
-	}
+	printWarnings(stderr, rep.Warnings, *out)
 	if v := versions.From(rep); v != nil && v.Note != "" {
 		fmt.Fprintln(stderr, "note:", v.Note)
 	}
 
 	page := report.PageOptions{Title: *title, Sections: sections}
 	base := strings.TrimSuffix(*out, ".html")
-	outputs := []struct {
-		path  string
-		write func(io.Writer) error
-	}{
+	outputs := []output{
 		{base + ".json", func(w io.Writer) error { return report.WriteJSON(w, rep) }},
 		{base + ".md", func(w io.Writer) error { return report.WriteMarkdown(w, rep, page) }},
 		{*out, func(w io.Writer) error { return report.WriteHTML(w, rep, page) }},
 	}
-	// Render the three outputs at once, each straight into a temporary
-	// file beside its final name, and rename them only when all three are
-	// complete, so that a rendering error leaves no new file behind.
 	if dir := filepath.Dir(*out); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("creating output folder: %w", err)
 		}
 	}
-	temps := make([]string, len(outputs))
-	errs := make([]error, len(outputs))
-	var wg sync.WaitGroup
-	for i, o := range outputs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			temps[i], errs[i] = writeTemp(o.path, o.write)
-		}()
-	}
-	wg.Wait()
-	removeTemps := func() {
-		for _, t := range temps {
-			if t != "" {
-				os.Remove(t)
-			}
-		}
-	}
-	for _, err := range errs {
-		if err != nil {
-			removeTemps()
-			return err
-		}
-	}
-	for i, o := range outputs {
-		if err := os.Rename(temps[i], o.path); err != nil {
-			removeTemps()
-			return fmt.Errorf("writing %s: %w", o.path, err)
-		}
-		temps[i] = ""
+	if err := writeOutputs(outputs); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s, %s, %s\n", *out, base+".md", base+".json")
 	return nil
 }
 
-// writeTemp renders an output into a new temporary file beside path and
-// returns the temporary file's name; on an error it removes the file.
-func writeTemp(path string, write func(io.Writer) error) (name string, err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
+// maxPrintedWarnings bounds the warnings printed on standard error; the
+// report lists them all.
+const maxPrintedWarnings = 100
+
+// printWarnings prints the first warnings on w and counts the rest.
+func printWarnings(w io.Writer, warnings []results.Warning, out string) {
+	for i, wr := range warnings {
+		if i == maxPrintedWarnings {
+			fmt.Fprintf(w, "warning: … and %d more warnings, all listed in %s\n", len(warnings)-i, strings.TrimSuffix(out, ".html")+".json")
+			break
 		}
-	}()
-	bw := bufio.NewWriterSize(f, 256<<10)
-	if err := write(bw); err != nil {
-		return "", fmt.Errorf("rendering %s: %w", path, err)
+		fmt.Fprintln(w, "warning:", wr)
 	}
-	if err := bw.Flush(); err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
-	}
-	return f.Name(), nil
 }

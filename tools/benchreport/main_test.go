@@ -33,6 +33,10 @@ var sharedInputs = []string{
 	"testdata/hostile/mixedunits.txt",
 	"testdata/hostile/noserial.txt",
 	"testdata/hostile/single.txt",
+	"testdata/hostile/nonfinite.txt",
+	"testdata/hostile/badvalues.txt",
+	"testdata/hostile/longline.txt",
+	"testdata/hostile/unparsable.txt",
 }
 
 // TestScripts runs the command end to end on the txtar scripts in

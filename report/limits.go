@@ -1,0 +1,26 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+)
+
+// MaxHTMLCases bounds the cases drawn on the page: past it a page of
+// thousands of charts and tables is more than a browser opens or a reader
+// reads (200,000 benchmarks made a page of 772 MB). The cases left out are
+// counted on the page and left out of its contents; report.json holds
+// every case.
+const MaxHTMLCases = 500
+
+// MaxHTMLWarnings bounds the warnings listed on the page; report.json
+// lists them all.
+const MaxHTMLWarnings = 1000
+
+// leftOutNote returns the note that says how many of total items the
+// page shows and that report.json holds them all; "" when it shows all.
+func leftOutNote(shown, total int, what string) template.HTML {
+	if shown >= total {
+		return ""
+	}
+	return template.HTML(fmt.Sprintf(`<p class="note">The page shows the first %d of the %d %s; report.json, beside it, holds them all.</p>`+"\n", shown, total, Escape(what)))
+}
