@@ -414,3 +414,40 @@ func TestNoFits(t *testing.T) {
 		t.Errorf("decorators %v without fits", ds)
 	}
 }
+
+// TestSectionBounded: the section draws the fits of the cases the page
+// draws, the first report.MaxHTMLCases, and says that report.json holds
+// the rest, in HTML and Markdown alike.
+func TestSectionBounded(t *testing.T) {
+	n := report.MaxHTMLCases + 3
+	var b strings.Builder
+	b.WriteString("ncpu: 2\n")
+	for i := range n {
+		fmt.Fprintf(&b, "BenchmarkCase%d/model=serial \t 100 \t %d ns/op\n", i, 1000+i)
+	}
+	ds, err := results.Read([]results.Input{{Name: "r.txt", R: strings.NewReader(b.String())}}, results.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: []report.Analyzer{fits.Analyzer{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(fits.From(rep).Runs[0].Cases); got != n {
+		t.Errorf("the analysis holds %d cases, want all %d", got, n)
+	}
+	html, _ := sectionHTML(t, rep)
+	if got := strings.Count(html, "Fitted on N = "); got != report.MaxHTMLCases {
+		t.Errorf("the page shows %d cases' fits, want %d", got, report.MaxHTMLCases)
+	}
+	if want := fmt.Sprintf("first %d of the %d cases&#39; fits", report.MaxHTMLCases, n); !strings.Contains(html, want) {
+		t.Errorf("the page does not say what it left out (%q)", want)
+	}
+	md := sectionMarkdown(t, rep)
+	if got := strings.Count(md, "\n#### "); got != report.MaxHTMLCases {
+		t.Errorf("the Markdown shows %d cases' fits, want %d", got, report.MaxHTMLCases)
+	}
+	if want := fmt.Sprintf("The first %d of the %d cases' fits are shown", report.MaxHTMLCases, n); !strings.Contains(md, want) {
+		t.Errorf("the Markdown does not say what it left out (%q)", want)
+	}
+}

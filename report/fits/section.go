@@ -52,6 +52,10 @@ func (Section) HTML(rep *report.Report) (report.Fragment, error) {
 			jobs = append(jobs, job{&a.Runs[ri], &a.Runs[ri].Cases[ci]})
 		}
 	}
+	// The page draws the cases the cases section draws, the first
+	// MaxHTMLCases of them.
+	total := len(jobs)
+	jobs = jobs[:min(total, report.MaxHTMLCases)]
 	// Cases are rendered in parallel, each into its own buffer, and
 	// joined in order, as the cases section's are.
 	htmls := make([]string, len(jobs))
@@ -74,7 +78,7 @@ func (Section) HTML(rep *report.Report) (report.Fragment, error) {
 		b.WriteString(htmls[i])
 		frag.Charts = append(frag.Charts, chs[i]...)
 	}
-	frag.HTML = template.HTML(b.String())
+	frag.HTML = template.HTML(b.String()) + report.LeftOutNote(len(jobs), total, "cases' fits")
 	return frag, nil
 }
 
@@ -482,6 +486,7 @@ func (Section) Markdown(w io.Writer, rep *report.Report) error {
 	}
 	var b strings.Builder
 	b.WriteString("Fitted on the core counts that are not oversubscribed, with 95% bootstrap intervals: Amdahl's serial fraction s, the USL's contention σ and coherency κ (N* only where κ's interval excludes 0), the projected speedup S(N), and COST against the reference model's best.\n\n")
+	written, total := 0, 0
 	for ri := range a.Runs {
 		r := &a.Runs[ri]
 		for ci := range r.Cases {
@@ -489,6 +494,11 @@ func (Section) Markdown(w io.Writer, rep *report.Report) error {
 			if len(c.Models) == 0 {
 				continue
 			}
+			// As on the page, the first MaxHTMLCases cases.
+			if total++; written == report.MaxHTMLCases {
+				continue
+			}
+			written++
 			b.WriteString("#### " + report.MarkdownText(c.Name) + " (" + report.MarkdownText(c.Unit) + ")\n\n")
 			b.WriteString(report.MarkdownText(caseNote(r, c)) + "\n\n")
 			b.WriteString("| model | Amdahl s | USL σ | USL κ | N* |")
@@ -513,6 +523,9 @@ func (Section) Markdown(w io.Writer, rep *report.Report) error {
 				b.WriteString("\n")
 			}
 		}
+	}
+	if written < total {
+		fmt.Fprintf(&b, "The first %d of the %d cases' fits are shown; report.json holds them all.\n\n", written, total)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
