@@ -30,13 +30,22 @@ type tempSet struct {
 	names map[string]bool
 }
 
-func (s *tempSet) add(name string) {
+// create creates a temporary file in dir, as os.CreateTemp, and adds it to
+// the set under the set's lock: a file is never created once a signal
+// handler has removed the set's files (it keeps the lock), nor between its
+// creation and its joining the set.
+func (s *tempSet) create(dir, pattern string) (*os.File, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, err
+	}
 	if s.names == nil {
 		s.names = map[string]bool{}
 	}
-	s.names[name] = true
+	s.names[f.Name()] = true
+	return f, nil
 }
 
 // remove removes the file name and forgets it.
@@ -173,11 +182,10 @@ func commit(outputs []output, names []string) error {
 // writeTemp renders an output into a new temporary file beside path and
 // returns the temporary file's name; on an error it removes the file.
 func writeTemp(path string, write func(io.Writer) error) (name string, err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+strconv.Itoa(os.Getpid())+".*.tmp")
+	f, err := temps.create(filepath.Dir(path), tempPrefix(path)+strconv.Itoa(os.Getpid())+".*.tmp")
 	if err != nil {
 		return "", fmt.Errorf("writing %s: %w", path, err)
 	}
-	temps.add(f.Name())
 	defer func() {
 		if err != nil {
 			f.Close()

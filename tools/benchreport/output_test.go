@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -87,18 +88,33 @@ func TestWriteOutputsAllOrNone(t *testing.T) {
 func TestTempSetRemoveAll(t *testing.T) {
 	dir := t.TempDir()
 	var s tempSet
-	for _, name := range []string{"a.tmp", "b.tmp", "keep"} {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, nil, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "keep"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		f, err := s.create(dir, "x.*.tmp")
+		if err != nil {
 			t.Fatal(err)
 		}
-		if name != "keep" {
-			s.add(path)
-		}
+		f.Close()
 	}
 	s.removeAll()
 	if diff := cmp.Diff(map[string]string{"keep": ""}, dirFiles(t, dir)); diff != "" {
 		t.Errorf("files after removeAll (-want +got):\n%s", diff)
+	}
+	// Once removeAll has run, no temporary file is created any more: the
+	// outputs still being written wait for the exit.
+	created := make(chan struct{})
+	go func() {
+		if f, err := s.create(dir, "late.*.tmp"); err == nil {
+			f.Close()
+		}
+		close(created)
+	}()
+	select {
+	case <-created:
+		t.Error("a temporary file was created after removeAll")
+	case <-time.After(50 * time.Millisecond):
 	}
 }
 
