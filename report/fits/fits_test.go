@@ -37,7 +37,19 @@ func analyze(t *testing.T, ncpu int, models map[string]series) (*report.Report, 
 			}
 		}
 	}
-	ds, err := results.Read([]results.Input{{Name: "r.txt", R: strings.NewReader(b.String())}}, results.ReadOptions{})
+	rep := analyzeText(t, b.String())
+	a := fits.From(rep)
+	if a == nil || len(a.Runs) != 1 || len(a.Runs[0].Cases) != 1 {
+		t.Fatalf("fits %+v: want one run of one case", a)
+	}
+	checkJSON(t, rep)
+	return rep, a
+}
+
+// analyzeText reads a results file's text and analyses it with the fits.
+func analyzeText(t *testing.T, text string) *report.Report {
+	t.Helper()
+	ds, err := results.Read([]results.Input{{Name: "r.txt", R: strings.NewReader(text)}}, results.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,12 +57,7 @@ func analyze(t *testing.T, ncpu int, models map[string]series) (*report.Report, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := fits.From(rep)
-	if a == nil || len(a.Runs) != 1 || len(a.Runs[0].Cases) != 1 {
-		t.Fatalf("fits %+v: want one run of one case", a)
-	}
-	checkJSON(t, rep)
-	return rep, a
+	return rep
 }
 
 // checkJSON checks that the report encodes as JSON (WriteJSON fails on a
@@ -425,14 +432,7 @@ func TestSectionBounded(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, "BenchmarkCase%d/model=serial \t 100 \t %d ns/op\n", i, 1000+i)
 	}
-	ds, err := results.Read([]results.Input{{Name: "r.txt", R: strings.NewReader(b.String())}}, results.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := report.Analyze(ds, report.AnalyzeOptions{Analyzers: []report.Analyzer{fits.Analyzer{}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := analyzeText(t, b.String())
 	if got := len(fits.From(rep).Runs[0].Cases); got != n {
 		t.Errorf("the analysis holds %d cases, want all %d", got, n)
 	}
