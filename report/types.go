@@ -1,6 +1,7 @@
 package report
 
 import (
+	"iter"
 	"strings"
 
 	"concbench/report/multitest"
@@ -201,4 +202,37 @@ type Speedup struct {
 	// Reference is set when the sample is the reference itself (the
 	// baseline at one core, or a model at one core against itself).
 	Reference bool `json:"reference,omitempty"`
+}
+
+// A CaseTable is the primary unit's table of one case, as the analyses
+// that walk every case read it.
+type CaseTable struct {
+	// Label prefixes the case's benchmark names when the report holds
+	// several runs ("[toolchain=go1.27.3] "); it is "" otherwise.
+	Label string
+	Run   *Run
+	Case  *Case
+	Table *UnitTable
+}
+
+// PrimaryTables yields the primary unit's table of every case of every
+// run, in order; a case without measurements is left out.
+func (rep *Report) PrimaryTables() iter.Seq[CaseTable] {
+	return func(yield func(CaseTable) bool) {
+		for ri := range rep.Runs {
+			run := &rep.Runs[ri]
+			label := ""
+			if len(rep.Runs) > 1 {
+				label = "[" + run.Env.String() + "] "
+			}
+			for ci := range run.Cases {
+				c := &run.Cases[ci]
+				if t := c.Primary(); t != nil {
+					if !yield(CaseTable{Label: label, Run: run, Case: c, Table: t}) {
+						return
+					}
+				}
+			}
+		}
+	}
 }

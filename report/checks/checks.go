@@ -91,46 +91,36 @@ func Summarize(rep *report.Report) Summary {
 		}
 	}
 	counts := map[stability.Kind]int{}
-	for _, run := range rep.Runs {
-		prefix := ""
-		if len(rep.Runs) > 1 {
-			prefix = "[" + run.Env.String() + "] "
+	for ct := range rep.PrimaryTables() {
+		c, t := ct.Case, ct.Table
+		var baseDrifts bool
+		for _, m := range t.Models {
+			for _, p := range m.Points {
+				if m.Model == c.BaselineSeries(rep.Baseline) && p.Procs == 1 {
+					baseDrifts = slices.Contains(p.Flags, stability.Drift)
+				}
+			}
 		}
-		for ci := range run.Cases {
-			c := &run.Cases[ci]
-			t := c.Primary()
-			if t == nil {
-				continue
-			}
-			var baseDrifts bool
-			for _, m := range t.Models {
-				for _, p := range m.Points {
-					if m.Model == rep.Baseline && p.Procs == 1 {
-						baseDrifts = slices.Contains(p.Flags, stability.Drift)
+		for _, m := range t.Models {
+			for _, p := range m.Points {
+				s.Checked++
+				if sp := p.VsBaseline; sp != nil && !sp.Reference && sp.Significant {
+					s.Significant++
+					if baseDrifts || slices.Contains(p.Flags, stability.Drift) {
+						s.OnDrift++
 					}
 				}
-			}
-			for _, m := range t.Models {
-				for _, p := range m.Points {
-					s.Checked++
-					if sp := p.VsBaseline; sp != nil && !sp.Reference && sp.Significant {
-						s.Significant++
-						if baseDrifts || slices.Contains(p.Flags, stability.Drift) {
-							s.OnDrift++
-						}
-					}
-					if len(p.Flags) == 0 {
-						continue
-					}
-					for _, f := range p.Flags {
-						counts[f]++
-					}
-					s.Benchmarks = append(s.Benchmarks, Flagged{
-						Benchmark: prefix + report.BenchmarkName(c.Name, m.Model, c.Params, p.Procs),
-						Median:    report.FormatEstimate(p.Estimate(), t.Unit),
-						Flags:     p.Flags,
-					})
+				if len(p.Flags) == 0 {
+					continue
 				}
+				for _, f := range p.Flags {
+					counts[f]++
+				}
+				s.Benchmarks = append(s.Benchmarks, Flagged{
+					Benchmark: ct.Label + c.BenchmarkName(m.Model, p.Procs),
+					Median:    report.FormatEstimate(p.Estimate(), t.Unit),
+					Flags:     p.Flags,
+				})
 			}
 		}
 	}

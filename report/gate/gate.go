@@ -264,50 +264,40 @@ func checkEfficiency(cur *results.Dataset, opts Options, res *Result) error {
 	if err != nil {
 		return fmt.Errorf("analysing the new results: %w", err)
 	}
-	for _, run := range rep.Runs {
-		prefix := ""
-		if len(rep.Runs) > 1 {
-			prefix = "[" + run.Env.String() + "] "
-		}
-		for ci := range run.Cases {
-			c := &run.Cases[ci]
-			t := c.Primary()
-			if t == nil {
+	for ct := range rep.PrimaryTables() {
+		c, t, prefix := ct.Case, ct.Table, ct.Label
+		for _, m := range t.Models {
+			if m.Model == c.BaselineSeries(rep.Baseline) {
 				continue
 			}
-			for _, m := range t.Models {
-				if m.Model == c.BaselineSeries(rep.Baseline) {
-					continue
-				}
-				var best *report.Point
-				for i := range m.Points {
-					p := &m.Points[i]
-					e := p.Efficiency
-					if !c.HasBaseline {
-						e = p.SelfEfficiency
-					}
-					if p.Procs < 2 || p.Oversubscribed || e == nil {
-						continue
-					}
-					if best == nil || p.Procs > best.Procs {
-						best = p
-					}
-				}
-				if best == nil {
-					continue
-				}
-				res.EfficiencyChecked++
-				e, ref := best.Efficiency, c.BaselineSeries(rep.Baseline)+"@1"
+			var best *report.Point
+			for i := range m.Points {
+				p := &m.Points[i]
+				e := p.Efficiency
 				if !c.HasBaseline {
-					e, ref = best.SelfEfficiency, "own@1"
+					e = p.SelfEfficiency
 				}
-				if *e < opts.MinEfficiency {
-					res.Offenders = append(res.Offenders, Offender{
-						Kind:      "efficiency",
-						Benchmark: prefix + c.BenchmarkName(m.Model, best.Procs),
-						Msg:       fmt.Sprintf("parallel efficiency %s at %d cores (speedup vs %s) is below the floor %s", report.FormatFraction(e), best.Procs, ref, report.FormatFraction(&opts.MinEfficiency)),
-					})
+				if p.Procs < 2 || p.Oversubscribed || e == nil {
+					continue
 				}
+				if best == nil || p.Procs > best.Procs {
+					best = p
+				}
+			}
+			if best == nil {
+				continue
+			}
+			res.EfficiencyChecked++
+			e, ref := best.Efficiency, c.BaselineSeries(rep.Baseline)+"@1"
+			if !c.HasBaseline {
+				e, ref = best.SelfEfficiency, "own@1"
+			}
+			if *e < opts.MinEfficiency {
+				res.Offenders = append(res.Offenders, Offender{
+					Kind:      "efficiency",
+					Benchmark: prefix + c.BenchmarkName(m.Model, best.Procs),
+					Msg:       fmt.Sprintf("parallel efficiency %s at %d cores (speedup vs %s) is below the floor %s", report.FormatFraction(e), best.Procs, ref, report.FormatFraction(&opts.MinEfficiency)),
+				})
 			}
 		}
 	}
