@@ -92,7 +92,7 @@ func valueChart(c *Case, t *UnitTable) Chart {
 		}
 	}
 	scale, unit := ChartScale(t.Unit, maxMedian)
-	line, whiskers := charts.NewLine(), NewWhiskers()
+	line, whiskers := NewLine(), NewWhiskers()
 	line.SetGlobalOptions(ChartGlobals(UnitTitle(t.Unit)+" against cores", c.FullName()+" ("+better(*t)+" is better)")...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "cores (GOMAXPROCS)", NameLocation: "middle", NameGap: 28, Min: 1, Max: c.Procs[len(c.Procs)-1], MinInterval: 1}),
@@ -191,7 +191,7 @@ func speedupChart(run *Run, c *Case, t *UnitTable, baseline string, efficiency b
 		title, id, yName = "Efficiency (speedup / cores) "+ref, c.ID+"-efficiency", "efficiency"
 	}
 	maxProcs := c.Procs[len(c.Procs)-1]
-	line, whiskers := charts.NewLine(), NewWhiskers()
+	line, whiskers := NewLine(), NewWhiskers()
 	// Room for every series, a line and whiskers per model and the ideal,
 	// so that adding them copies none of go-echarts' large series values.
 	line.MultiSeries = make(charts.MultiSeries, 0, 2*len(t.Models)+1)
@@ -356,7 +356,7 @@ func largestChart(run *Run, c *Case, t *UnitTable) Chart {
 	if run.NCPU > 0 && procs > run.NCPU {
 		title += " (oversubscribed)"
 	}
-	bar := charts.NewBar()
+	bar := NewBar()
 	bar.MultiSeries = make(charts.MultiSeries, 0, 2)
 	bar.SetGlobalOptions(ChartGlobals(title, c.FullName())...)
 	var models []string

@@ -459,7 +459,7 @@ func (TaskSizeSection) Markdown(w io.Writer, rep *report.Report) error {
 // logarithmic axis of milliseconds per task, solid at the largest core
 // count and dashed at 1 core, with the baseline's y = 1.
 func taskSizeChart(runID string, ts *TaskSize, baseline string) report.Chart {
-	line, whiskers := charts.NewLine(), report.NewWhiskers()
+	line, whiskers := report.NewLine(), report.NewWhiskers()
 	line.SetGlobalOptions(report.ChartGlobals("Speedup vs "+baseline+" at 1 core, against task size", "BenchmarkTaskSize")...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "log", Name: "time per task (ms, log scale)", NameLocation: "middle", NameGap: 28}),

@@ -349,7 +349,7 @@ func karpFlattChart(c *Case) report.Chart {
 			return karpFlattBars(c, n)
 		}
 	}
-	line, whiskers := charts.NewLine(), report.NewWhiskers()
+	line, whiskers := report.NewLine(), report.NewWhiskers()
 	line.MultiSeries = make(charts.MultiSeries, 0, len(c.Models))
 	line.SetGlobalOptions(report.ChartGlobals("Karp-Flatt e(N) = (N/S − 1)/(N − 1)", c.Name+" — flat: a serial part; rising: overheads that grow with the cores")...)
 	maxN := 2
@@ -389,7 +389,7 @@ func karpFlattChart(c *Case) report.Chart {
 // karpFlattBars draws e(n) of every model at the one core count n, as
 // bars with interval whiskers, in two series rather than two per model.
 func karpFlattBars(c *Case, n int) report.Chart {
-	bar := charts.NewBar()
+	bar := report.NewBar()
 	bar.MultiSeries = make(charts.MultiSeries, 0, 2)
 	bar.SetGlobalOptions(report.ChartGlobals(fmt.Sprintf("Karp-Flatt e(N) = (N/S − 1)/(N − 1) at N = %d", n), c.Name+" — the serial fraction that explains the speedup")...)
 	var models []string
@@ -434,7 +434,7 @@ func boxChart(c *Case) report.Chart {
 		}
 	}
 	scale, unit := report.ChartScale(c.Unit, top)
-	box, outliers := charts.NewBoxPlot(), new(charts.Scatter) // Overlap takes only its series: no defaults to fill in
+	box, outliers := report.NewBoxPlot(), new(charts.Scatter) // Overlap takes only its series: no defaults to fill in
 	box.MultiSeries = make(charts.MultiSeries, 0, 2)
 	box.SetGlobalOptions(report.ChartGlobals(fmt.Sprintf("Samples per model at GOMAXPROCS=%d", c.BoxProcs), c.Name+" — box: quartiles; whiskers: 1.5 IQR")...)
 	box.SetGlobalOptions(
