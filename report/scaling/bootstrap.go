@@ -135,10 +135,10 @@ type tailCell struct {
 // light, so most rows are never entered, and putting a row's next cell in
 // place moves only a few cells: at the size of a median's distribution
 // (21 values for 6 samples) this beats a heap, and bisecting for the
-// place. Among cells of equal value,
-// the cell put in the list last is taken first, and a row not yet entered
-// after the list's cells; lowerTailAllRows in the tests, which starts
-// with every row in the list, visits the cells in the same order.
+// place. Among cells of equal value, the cell put in the list last is
+// taken first, and a row not yet entered after the list's cells;
+// lowerTailAllRows in the tests, which starts with every row in the
+// list, visits the cells in the same order.
 func lowerTail(num, den distribution, target float64) (row, col int) {
 	var buf [64]tailCell
 	h := buf[:0]
