@@ -171,15 +171,21 @@ func lowerTail(num, den distribution, target float64) (row, col int) {
 			}
 			continue
 		}
-		nc := tailCell{v: num.val[next] / den.val[c.row], row: c.row, col: int32(next)}
-		j := len(h)
-		h = append(h, nc)
-		for j > 0 && h[j-1].v < nc.v {
-			h[j] = h[j-1]
-			j--
-		}
-		h[j] = nc
+		h = insertCell(h, tailCell{v: num.val[next] / den.val[c.row], row: c.row, col: int32(next)})
 	}
+}
+
+// insertCell puts nc in the list h, sorted by decreasing value, after
+// every cell of at least its value, and returns the list.
+func insertCell(h []tailCell, nc tailCell) []tailCell {
+	j := len(h)
+	h = append(h, nc)
+	for j > 0 && h[j-1].v < nc.v {
+		h[j] = h[j-1]
+		j--
+	}
+	h[j] = nc
+	return h
 }
 
 // A medianSampler draws from a distribution, in the bootstrap's refits,

@@ -362,14 +362,7 @@ func lowerTailAllRows(num, den distribution, target float64) (row, col int) {
 			}
 			continue
 		}
-		nc := tailCell{v: num.val[next] / den.val[c.row], row: c.row, col: int32(next)}
-		j := len(h)
-		h = append(h, nc)
-		for j > 0 && h[j-1].v < nc.v {
-			h[j] = h[j-1]
-			j--
-		}
-		h[j] = nc
+		h = insertCell(h, tailCell{v: num.val[next] / den.val[c.row], row: c.row, col: int32(next)})
 	}
 }
 
