@@ -84,8 +84,10 @@
 //     rendering functions of this package: [Escape], [ChartDiv],
 //     [Execute], [MarkdownText], the number formats ([FormatValue],
 //     [FormatEstimate], [FormatPercent], [FormatFraction]) and the chart
-//     builders on go-echarts ([ChartGlobals], [AddIdeal], [AddWhiskers],
-//     [NewChart]);
+//     builders on go-echarts ([NewLine], [NewBar], [NewBoxPlot],
+//     [ChartGlobals], [AddLine], [AddIdeal], [NewWhiskers],
+//     [AddWhiskers], [NewChart]), which build the charts as go-echarts'
+//     own constructors do, without their reflective defaults per chart;
 //   - when it draws on the cases' speedup charts, a DecorateSpeedup
 //     method on the Analysis ([SpeedupDecorator]): [CasesSection] calls
 //     it for every case, as report/fits does for its projections;

@@ -459,7 +459,7 @@ func (TaskSizeSection) Markdown(w io.Writer, rep *report.Report) error {
 // logarithmic axis of milliseconds per task, solid at the largest core
 // count and dashed at 1 core, with the baseline's y = 1.
 func taskSizeChart(runID string, ts *TaskSize, baseline string) report.Chart {
-	line, whiskers := charts.NewLine(), charts.NewCustom()
+	line, whiskers := report.NewLine(), report.NewWhiskers()
 	line.SetGlobalOptions(report.ChartGlobals("Speedup vs "+baseline+" at 1 core, against task size", "BenchmarkTaskSize")...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "log", Name: "time per task (ms, log scale)", NameLocation: "middle", NameGap: 28}),
@@ -494,7 +494,7 @@ func taskSizeChart(runID string, ts *TaskSize, baseline string) report.Chart {
 			dash = "dashed"
 		}
 		name := report.ModelName(sw.Model) + " @" + strconv.Itoa(sw.Procs)
-		line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2, Type: dash}))
+		report.AddLine(line, name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2, Type: dash}))
 		names = append(names, name)
 		if len(bars) > 0 {
 			report.AddWhiskers(whiskers, name, color, bars)
@@ -504,7 +504,7 @@ func taskSizeChart(runID string, ts *TaskSize, baseline string) report.Chart {
 		line.Overlap(whiskers)
 	}
 	ref := baseline + " (y = 1)"
-	line.AddSeries(ref, []opts.LineData{{Value: []float64{report.Round(lo), 1}}, {Value: []float64{report.Round(hi), 1}}},
+	report.AddLine(line, ref, []opts.LineData{{Value: []float64{report.Round(lo), 1}}, {Value: []float64{report.Round(hi), 1}}},
 		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Color: "#999999", Width: 1.5}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: "#999999"}),
 		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))

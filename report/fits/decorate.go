@@ -94,7 +94,7 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 			}))
 			drawn = true
 		}
-		sc.Line.AddSeries(name, line, options...)
+		report.AddLine(sc.Line, name, line, options...)
 		sc.Series = append(sc.Series, name)
 		if len(band) == len(line) {
 			bands = append(bands, band...)

@@ -353,7 +353,7 @@ func karpFlattChart(c *Case) report.Chart {
 			return karpFlattBars(c, n)
 		}
 	}
-	line, whiskers := charts.NewLine(), charts.NewCustom()
+	line, whiskers := report.NewLine(), report.NewWhiskers()
 	line.MultiSeries = make(charts.MultiSeries, 0, len(c.Models))
 	line.SetGlobalOptions(report.ChartGlobals("Karp-Flatt e(N) = (N/S − 1)/(N − 1)", c.Name+" — flat: a serial part; rising: overheads that grow with the cores")...)
 	maxN := 2
@@ -374,7 +374,7 @@ func karpFlattChart(c *Case) report.Chart {
 		}
 		name := report.ModelName(m.Model)
 		color := report.ModelColor(i)
-		line.AddSeries(name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+		report.AddLine(line, name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
 		names = append(names, name)
 		if len(bars) > 0 {
 			report.AddWhiskers(whiskers, name, color, bars)
@@ -393,7 +393,7 @@ func karpFlattChart(c *Case) report.Chart {
 // karpFlattBars draws e(n) of every model at the one core count n, as
 // bars with interval whiskers, in two series rather than two per model.
 func karpFlattBars(c *Case, n int) report.Chart {
-	bar := charts.NewBar()
+	bar := report.NewBar()
 	bar.MultiSeries = make(charts.MultiSeries, 0, 2)
 	bar.SetGlobalOptions(report.ChartGlobals(fmt.Sprintf("Karp-Flatt e(N) = (N/S − 1)/(N − 1) at N = %d", n), c.Name+" — the serial fraction that explains the speedup")...)
 	var models []string
@@ -418,7 +418,7 @@ func karpFlattBars(c *Case, n int) report.Chart {
 	name := fmt.Sprintf("e(%d)", n)
 	bar.AddSeries(name, data, charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "48" }))
 	if len(bars) > 0 {
-		whiskers := charts.NewCustom()
+		whiskers := report.NewWhiskers()
 		report.AddWhiskers(whiskers, "95% interval", "#333333", bars)
 		bar.Overlap(whiskers)
 	}
@@ -438,7 +438,7 @@ func boxChart(c *Case) report.Chart {
 		}
 	}
 	scale, unit := report.ChartScale(c.Unit, top)
-	box, outliers := charts.NewBoxPlot(), charts.NewScatter()
+	box, outliers := report.NewBoxPlot(), new(charts.Scatter) // Overlap takes only its series: no defaults to fill in
 	box.MultiSeries = make(charts.MultiSeries, 0, 2)
 	box.SetGlobalOptions(report.ChartGlobals(fmt.Sprintf("Samples per model at GOMAXPROCS=%d", c.BoxProcs), c.Name+" — box: quartiles; whiskers: 1.5 IQR")...)
 	box.SetGlobalOptions(

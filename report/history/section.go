@@ -63,7 +63,7 @@ func historyChart(h *Analysis, hb *Benchmark) report.Chart {
 	for i, r := range h.Runs {
 		labels[i] = r.Label
 	}
-	line, whiskers := charts.NewLine(), charts.NewCustom()
+	line, whiskers := charts.NewLine(), report.NewWhiskers()
 	line.SetGlobalOptions(report.ChartGlobals(report.UnitTitle(hb.Unit)+" over runs", hb.Name)...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Rotate: 20}}),
@@ -83,7 +83,7 @@ func historyChart(h *Analysis, hb *Benchmark) report.Chart {
 				bars = append(bars, [3]float64{float64(p.Run), report.Round(*p.Lo * scale), report.Round(*p.Hi * scale)})
 			}
 		}
-		line.AddSeries(l.Label, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+		report.AddLine(line, l.Label, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
 		names = append(names, l.Label)
 		if len(bars) > 0 {
 			report.AddWhiskers(whiskers, l.Label, color, bars)

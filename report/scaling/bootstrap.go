@@ -128,45 +128,64 @@ type tailCell struct {
 // one at which their mass reaches target: the cell is num.val[col] /
 // den.val[row].
 //
-// It keeps the next cell of every row in a list sorted by decreasing
-// value, the smallest last. The heads of the rows start in that order
-// (den ascends), and the next cell of a row is seldom far above the
-// current one, so putting it in place moves only a few cells: at the
-// size of a median's distribution (21 values for 6 samples) this beats a
-// heap.
+// It keeps the next cell of every row it has entered in a list sorted by
+// decreasing value, the smallest last, and enters the rows lazily: their
+// first cells decrease down the table (den ascends), so a row is entered
+// only when its first cell is below every cell of the list. The tails are
+// light, so most rows are never entered, and putting a row's next cell in
+// place moves only a few cells: at the size of a median's distribution
+// (21 values for 6 samples) this beats a heap, and bisecting for the
+// place. Among cells of equal value, the cell put in the list last is
+// taken first, and a row not yet entered after the list's cells;
+// lowerTailAllRows in the tests, which starts with every row in the
+// list, visits the cells in the same order.
 func lowerTail(num, den distribution, target float64) (row, col int) {
 	var buf [64]tailCell
 	h := buf[:0]
 	if len(den.val) > len(buf) {
 		h = make([]tailCell, 0, len(den.val))
 	}
-	for i, d := range den.val {
-		h = append(h, tailCell{v: num.val[0] / d, row: int32(i)})
-	}
+	enter := len(den.val) - 1 // the next row to enter, with the smallest first cell of those left
 	mass := 0.0
 	for {
-		c := h[len(h)-1]
+		var c tailCell
+		entered := false
+		if enter >= 0 {
+			if v := num.val[0] / den.val[enter]; len(h) == 0 || v < h[len(h)-1].v {
+				c, entered = tailCell{v: v, row: int32(enter)}, true
+				enter--
+			}
+		}
+		if !entered {
+			c = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
 		mass += den.prob[c.row] * num.prob[c.col]
 		if mass >= target {
 			return int(c.row), int(c.col)
 		}
-		h = h[:len(h)-1]
 		next := int(c.col) + 1
 		if next == len(num.val) {
-			if len(h) == 0 {
+			if len(h) == 0 && enter < 0 {
 				return int(c.row), int(c.col) // every cell visited: only rounding kept the mass short
 			}
 			continue
 		}
-		nc := tailCell{v: num.val[next] / den.val[c.row], row: c.row, col: int32(next)}
-		j := len(h)
-		h = append(h, nc)
-		for j > 0 && h[j-1].v < nc.v {
-			h[j] = h[j-1]
-			j--
-		}
-		h[j] = nc
+		h = insertCell(h, tailCell{v: num.val[next] / den.val[c.row], row: c.row, col: int32(next)})
 	}
+}
+
+// insertCell puts nc in the list h, sorted by decreasing value, after
+// every cell of at least its value, and returns the list.
+func insertCell(h []tailCell, nc tailCell) []tailCell {
+	j := len(h)
+	h = append(h, nc)
+	for j > 0 && h[j-1].v < nc.v {
+		h[j] = h[j-1]
+		j--
+	}
+	h[j] = nc
+	return h
 }
 
 // A medianSampler draws from a distribution, in the bootstrap's refits,

@@ -339,3 +339,79 @@ func TestQuantiles(t *testing.T) {
 		t.Errorf("lowRank(1000, 0.9) = %d, want 50", got)
 	}
 }
+
+// lowerTailAllRows is lowerTail as it was before it entered the rows
+// lazily: every row's first cell is in the list from the start.
+func lowerTailAllRows(num, den distribution, target float64) (row, col int) {
+	h := make([]tailCell, 0, len(den.val))
+	for i, d := range den.val {
+		h = append(h, tailCell{v: num.val[0] / d, row: int32(i)})
+	}
+	mass := 0.0
+	for {
+		c := h[len(h)-1]
+		mass += den.prob[c.row] * num.prob[c.col]
+		if mass >= target {
+			return int(c.row), int(c.col)
+		}
+		h = h[:len(h)-1]
+		next := int(c.col) + 1
+		if next == len(num.val) {
+			if len(h) == 0 {
+				return int(c.row), int(c.col)
+			}
+			continue
+		}
+		h = insertCell(h, tailCell{v: num.val[next] / den.val[c.row], row: c.row, col: int32(next)})
+	}
+}
+
+// TestLowerTailCells checks that lowerTail stops at the very cell the walk
+// over every row stops at, on distributions with many equal ratios (values
+// on a small grid) and on medians' distributions, so that the bounds it
+// gives, reciprocals included, are the same floating-point numbers.
+func TestLowerTailCells(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	grid := func(n int) distribution {
+		cells := make([]cell, n)
+		for i := range cells {
+			cells[i] = cell{float64(1 + rng.IntN(12)), rng.Float64()}
+		}
+		d := merged(cells)
+		total := 0.0
+		for _, p := range d.prob {
+			total += p
+		}
+		for i := range d.prob {
+			d.prob[i] /= total
+		}
+		return d
+	}
+	sample := func(n int) []float64 {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = 100 + 10*rng.NormFloat64()
+		}
+		slices.Sort(xs)
+		return xs
+	}
+	for i := range 3000 {
+		var num, den distribution
+		switch i % 3 {
+		case 0:
+			num, den = grid(1+rng.IntN(10)), grid(1+rng.IntN(10))
+		case 1:
+			num, den = medianDist(sample(2+rng.IntN(9))), medianDist(sample(2+rng.IntN(9)))
+		default:
+			num, den = randomDist(rng, 1+rng.IntN(8)), maxDist([]distribution{medianDist(sample(6)), medianDist(sample(6))})
+		}
+		target := []float64{0.025, 0.05, 0.25, 0.005, 0.5, 1}[i%6] - tailTol
+		for _, d := range [][2]distribution{{num, den}, {den, num}} {
+			wr, wc := lowerTailAllRows(d[0], d[1], target)
+			gr, gc := lowerTail(d[0], d[1], target)
+			if wr != gr || wc != gc {
+				t.Fatalf("lowerTail(%+v, %+v, %v) = row %d, col %d; the walk over every row: row %d, col %d", d[0], d[1], target, gr, gc, wr, wc)
+			}
+		}
+	}
+}

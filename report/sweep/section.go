@@ -40,7 +40,7 @@ func Chart(s *Sweep, id string) report.Chart {
 	if s.HigherIsBetter {
 		better = "higher"
 	}
-	line, whiskers := charts.NewLine(), charts.NewCustom()
+	line, whiskers := report.NewLine(), report.NewWhiskers()
 	line.MultiSeries = make(charts.MultiSeries, 0, len(s.Curves))
 	line.SetGlobalOptions(report.ChartGlobals(title, s.Name+s.Params+", one line per "+s.Series+" ("+better+" is better)")...)
 	line.SetGlobalOptions(
