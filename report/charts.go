@@ -278,9 +278,10 @@ func PointDatum(x, y float64, oversubscribed bool) opts.LineData {
 // AddCurve adds one series' curve to line, named name and drawn in color,
 // and its interval whiskers (each [x, lo, hi], see [AddWhiskers]), if
 // any, to whiskers, which the caller overlaps on line once every curve is
-// in.
-func AddCurve(line *charts.Line, whiskers *charts.Custom, name, color string, data []opts.LineData, bars [][3]float64) {
-	AddLine(line, name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}))
+// in. Options, applied last, restyle the curve (a dashed line, say).
+func AddCurve(line *charts.Line, whiskers *charts.Custom, name, color string, data []opts.LineData, bars [][3]float64, options ...charts.SeriesOpts) {
+	options = append([]charts.SeriesOpts{charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2})}, options...)
+	AddLine(line, name, data, options...)
 	if len(bars) > 0 {
 		AddWhiskers(whiskers, name, color, bars)
 	}

@@ -484,7 +484,7 @@ func taskSizeChart(runID string, ts *TaskSize, baseline string) report.Chart {
 		var bars [][3]float64
 		for _, p := range sw.Points {
 			x := report.Round(p.Task * 1e3)
-			data = append(data, opts.LineData{Value: []float64{x, report.Round(p.Speedup.Value)}, Symbol: "circle", SymbolSize: 7})
+			data = append(data, report.PointDatum(x, report.Round(p.Speedup.Value), false))
 			if p.Speedup.Lo != nil {
 				bars = append(bars, [3]float64{x, report.Round(*p.Speedup.Lo), report.Round(*p.Speedup.Hi)})
 			}
@@ -494,11 +494,8 @@ func taskSizeChart(runID string, ts *TaskSize, baseline string) report.Chart {
 			dash = "dashed"
 		}
 		name := report.ModelName(sw.Model) + " @" + strconv.Itoa(sw.Procs)
-		report.AddLine(line, name, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: color}), charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2, Type: dash}))
+		report.AddCurve(line, whiskers, name, color, data, bars, charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2, Type: dash}))
 		names = append(names, name)
-		if len(bars) > 0 {
-			report.AddWhiskers(whiskers, name, color, bars)
-		}
 	}
 	if len(whiskers.MultiSeries) > 0 {
 		line.Overlap(whiskers)
