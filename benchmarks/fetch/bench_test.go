@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http/httptrace"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -199,6 +200,16 @@ func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []s
 // default transport, one tuned for the concurrency, HTTP/2 without TLS
 // over a few connections, and the lean HTTP/1.1 client.
 //
+// The requests go to the bare delay endpoint (see inflightURLs and
+// fetch.BarePrefix), not to httpbin's /delay: the seed's requests wait on
+// a server elsewhere, but here the server shares the machine's cores with
+// the client, and every microsecond it spends on a request delays the
+// answers the client waits for. httpbin's JSON echo of each request
+// cost the server 76 µs of CPU per request, more than the lean client's
+// own 30; on the bare server it spends 18. The HTTP/1.1 transports meet
+// the bare server; h2c, which it does not speak, meets net/http's server
+// with the bare handler (45 µs per request), and pays for it.
+//
 // Reported per batch:
 //
 //	ratio-to-delay       wall time over the server's delay
@@ -230,14 +241,34 @@ func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []s
 func BenchmarkInflight(b *testing.B) {
 	counts, d, transports := inflightSizes(b)
 	for _, n := range counts {
-		urls := delayURLs(d, n)
 		for _, kind := range transports {
 			b.Run(fmt.Sprintf("model=goroutines/requests=%d/transport=%s/delay=%s", n, kind, d), func(b *testing.B) {
 				checkLimits(b, n)
-				benchInflight(b, kind, urls, d)
+				benchInflight(b, kind, inflightURLs(kind, d, n), d)
 			})
 		}
 	}
+}
+
+// inflightURLs returns the n URLs of BenchmarkInflight on a transport: the
+// bare delay endpoint (see fetch.BarePrefix), on the bare server for the
+// HTTP/1.1 transports and through net/http's server for h2c; httpbin's
+// /delay when CONCBENCH_FETCH_URL names another server. Each is told apart
+// by an id, as delayURLs does.
+func inflightURLs(kind fetch.Transport, d time.Duration, n int) []string {
+	if server == nil {
+		return delayURLs(d, n)
+	}
+	base := server.Bare + "/delay/"
+	if kind == fetch.H2CTransport {
+		base = server.URL + fetch.BarePrefix
+	}
+	seconds := strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = base + seconds + "?id=" + strconv.Itoa(i)
+	}
+	return urls
 }
 
 // benchInflight sends urls all at once on a client of the given kind,

@@ -7,9 +7,11 @@
 //  1. The server: [Server], go-httpbin's handler (/delay/{seconds}, /drip,
 //     /status/{code}, ...) with counters (requests in flight and the most
 //     reached, connections open, requests the client abandoned) and two
-//     faults. The benchmarks run it in a child process ([StartServer],
-//     [ServeProcess]) so that the client alone is measured, and read its
-//     counters through a control listener of its own.
+//     faults, and [BareServer], which serves only the delay and spends as
+//     little as an HTTP/1.1 server can on it (see [BarePrefix]). The
+//     benchmarks run both in a child process ([StartServer],
+//     [ServeProcess]) so that the client alone is measured, and read
+//     their counters through a control listener of its own.
 //  2. The client: [Job], one GET per input URL, run under every in-process
 //     model with models.Map. An answer of 400 or more is a [*StatusError].
 //     [NewClient] builds a client on Go's default HTTP transport, on one

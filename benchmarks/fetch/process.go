@@ -28,17 +28,22 @@ const ServerEnv = "CONCBENCH_FETCH_SERVER"
 // instead of running tests.
 func IsServerProcess() bool { return os.Getenv(ServerEnv) != "" }
 
-// Addrs are the base URLs of a server process: URL serves httpbin and the
-// faults, Control the counters ([Server.ControlHandler]).
+// Addrs are the base URLs of a server process: URL serves httpbin, the
+// faults and the bare endpoint ([Server]), Bare the bare endpoint alone
+// ([BareServer]), Control the counters ([Server.ControlHandler]), which
+// count the requests and connections of URL and Bare together.
 type Addrs struct {
 	URL     string `json:"url"`
+	Bare    string `json:"bare"`
 	Control string `json:"control"`
 }
 
-// ServeProcess runs a [Server] on two loopback listeners with ephemeral
-// ports, writes their [Addrs] as one JSON line on stdout, and serves until
+// ServeProcess runs a [Server] and a [BareServer] on three loopback
+// listeners with ephemeral ports (URL, Bare and Control), writes their
+// [Addrs] as one JSON line on stdout, and serves until
 // stdin ends (the parent closed it, or died) or ctx is done. It then shuts
-// the server down, abandoning requests still running after a few seconds.
+// the servers down: net/http's abandons the requests still running after a
+// few seconds, the bare one at once.
 func ServeProcess(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	srv := NewServer()
 	data, err := net.Listen("tcp", "127.0.0.1:0")
@@ -51,14 +56,21 @@ func ServeProcess(ctx context.Context, stdin io.Reader, stdout io.Writer) error 
 		return fmt.Errorf("listening for control: %w", err)
 	}
 	defer control.Close()
+	bare, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("listening for the bare endpoint: %w", err)
+	}
+	defer bare.Close()
 
 	dataSrv := &http.Server{Handler: srv, ConnState: srv.ConnState, ReadHeaderTimeout: time.Minute, Protocols: serverProtocols()}
 	controlSrv := &http.Server{Handler: srv.ControlHandler(), ReadHeaderTimeout: time.Minute}
-	errc := make(chan error, 2)
+	bareSrv := NewBareServer(srv)
+	errc := make(chan error, 3)
 	go func() { errc <- dataSrv.Serve(data) }()
 	go func() { errc <- controlSrv.Serve(control) }()
+	go func() { errc <- bareSrv.Serve(bare) }()
 
-	addrs := Addrs{URL: "http://" + data.Addr().String(), Control: "http://" + control.Addr().String()}
+	addrs := Addrs{URL: "http://" + data.Addr().String(), Bare: "http://" + bare.Addr().String(), Control: "http://" + control.Addr().String()}
 	if err := json.NewEncoder(stdout).Encode(addrs); err != nil {
 		return fmt.Errorf("writing the addresses: %w", err)
 	}
@@ -76,7 +88,7 @@ func ServeProcess(ctx context.Context, stdin io.Reader, stdout io.Writer) error 
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return errors.Join(shutdownOrClose(shutdown, dataSrv), shutdownOrClose(shutdown, controlSrv))
+	return errors.Join(shutdownOrClose(shutdown, dataSrv), shutdownOrClose(shutdown, controlSrv), bareSrv.Close())
 }
 
 func shutdownOrClose(ctx context.Context, s *http.Server) error {
@@ -119,7 +131,7 @@ func StartServer(ctx context.Context) (*Process, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("reading the server's addresses: %w", err), p.Stop())
 	}
-	if err := json.Unmarshal(line, &p.Addrs); err != nil || p.URL == "" || p.Control == "" {
+	if err := json.Unmarshal(line, &p.Addrs); err != nil || p.URL == "" || p.Bare == "" || p.Control == "" {
 		return nil, errors.Join(fmt.Errorf("the server printed %q, not its addresses", bytes.TrimSpace(line)), p.Stop())
 	}
 	if _, err := p.Stats(ctx); err != nil {

@@ -43,7 +43,7 @@ type Stats struct {
 // what a client does to it and can misbehave on request.
 //
 // Besides every httpbin endpoint (/get, /delay/{seconds}, /drip,
-// /status/{code}, ...) it serves two faults:
+// /status/{code}, ...) it serves two faults,
 //
 //	/_fault/status/{code}  answers with that status code
 //	/_fault/reset          resets the connection (an RST, no response);
@@ -51,9 +51,13 @@ type Stats struct {
 //	                       (RST_STREAM), the connection's other requests
 //	                       going on
 //
-// Both accept ?inflight=N: they first wait until N requests, themselves
-// included, are in flight at once, so that a test knows which requests a
-// failure will find running.
+// and the bare delay endpoint (see [BarePrefix]):
+//
+//	/_bare/delay/{seconds} waits, and answers a few bytes
+//
+// The faults accept ?inflight=N: they first wait until N requests,
+// themselves included, are in flight at once, so that a test knows which
+// requests a failure will find running.
 //
 // Its counters are read through [Server.ControlHandler], which belongs on
 // a listener of its own so that reading them does not change them. For
@@ -81,6 +85,7 @@ func NewServer() *Server {
 	s.mux.Handle("/", httpbin.New())
 	s.mux.HandleFunc("/_fault/status/{code}", s.faultStatus)
 	s.mux.HandleFunc("/_fault/reset", s.faultReset)
+	s.mux.HandleFunc(BarePrefix+"{seconds}", s.bareDelay)
 	return s
 }
 
@@ -93,15 +98,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		// Read before ServeHTTP returns: afterwards the server cancels
 		// every request's context, gone client or not.
-		gone := r.Context().Err() != nil
-		s.update(func(st *Stats) {
-			st.InFlight--
-			if gone {
-				st.Canceled++
-			}
-		})
+		s.leave(r.Context().Err() != nil)
 	}()
 	s.mux.ServeHTTP(w, r)
+}
+
+// leave counts a request out; gone says that its client had left.
+func (s *Server) leave(gone bool) {
+	s.update(func(st *Stats) {
+		st.InFlight--
+		if gone {
+			st.Canceled++
+		}
+	})
 }
 
 // ConnState counts connections; set it as the http.Server's ConnState.

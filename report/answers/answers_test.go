@@ -153,6 +153,17 @@ func TestWithoutFetchOrAggregate(t *testing.T) {
 	}
 }
 
+// TestInflightWithoutOneCore: the full profile's requests in flight at 2
+// cores only leave the one-thread claim not measured, saying that the
+// count was reached but not at one core.
+func TestInflightWithoutOneCore(t *testing.T) {
+	_, a := analyze(t, golden.Inputs(t, "testdata/results/inflight-full-2cpu.txt"))
+	c := claim(t, a.Runs[0], "ten-thousand")
+	if c.Verdict != answers.NotMeasured || !strings.Contains(c.Detail, "not at GOMAXPROCS=1") {
+		t.Errorf("claim ten-thousand = %q (%s), want not measured for want of GOMAXPROCS=1", c.Verdict, c.Detail)
+	}
+}
+
 // TestTwoMachines: two machines in one report get a summary each.
 func TestTwoMachines(t *testing.T) {
 	data := golden.RepoFile(t, seedFile)

@@ -419,7 +419,10 @@ func evalTenThousand(e *eval, sc *SeedClaim, out *Claim) {
 		}
 	}
 	if len(parts) == 0 {
-		if most > 0 {
+		switch {
+		case most >= want:
+			notMeasured(out, "BenchmarkInflight ran at %.0f requests, but not at GOMAXPROCS=1: run it with -cpu 1 (the seed profile does)", want)
+		case most > 0:
 			notMeasured(out, "BenchmarkInflight ran at most %.0f requests: run it at %.0f (the seed or full profile)", most, want)
 		}
 		return
