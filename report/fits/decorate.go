@@ -66,7 +66,13 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 			x := float64(p.N)
 			line = append(line, opts.LineData{Value: []float64{x, report.Round(v)}})
 			if lo > 0 && hi >= lo {
-				band = append(band, opts.CustomData{Value: []float64{x, report.Round(lo), report.Round(hi), float64(i)}, ItemStyle: style})
+				d := opts.CustomData{Value: []float64{x, report.Round(lo), report.Round(hi), float64(i)}}
+				if len(band) == 0 {
+					// The page fills a group's polygon in the colour
+					// of its first item: the others carry none.
+					d.ItemStyle = style
+				}
+				band = append(band, d)
 			}
 		}
 		if len(line) == 0 {

@@ -329,7 +329,10 @@ func TestProjection(t *testing.T) {
 		Series []struct {
 			Name, Type, ID string
 			LineStyle      struct{ Type string }
-			Data           []struct{ Value []float64 }
+			Data           []struct {
+				Value     []float64
+				ItemStyle *struct{ Color string }
+			}
 		}
 	}
 	if err := json.Unmarshal(js, &o); err != nil {
@@ -350,9 +353,14 @@ func TestProjection(t *testing.T) {
 			}
 		case strings.HasPrefix(s.ID, "band:"):
 			bands++
-			for _, d := range s.Data {
+			for i, d := range s.Data {
 				if !(d.Value[1] > 0 && d.Value[1] <= d.Value[2]) {
 					t.Errorf("%s: band item %v", s.Name, d.Value)
+				}
+				// The page fills each group in its first item's colour.
+				first := i == 0 || s.Data[i-1].Value[3] != d.Value[3]
+				if want := report.ModelColor(int(d.Value[3])); first && (d.ItemStyle == nil || d.ItemStyle.Color != want) {
+					t.Errorf("%s: the first item of group %v has the style %+v, want the colour %s", s.Name, d.Value[3], d.ItemStyle, want)
 				}
 			}
 		}
