@@ -349,15 +349,21 @@ func AddBands(c *charts.Custom, name, id string, bands []Band) {
 	for _, b := range bands {
 		n += len(b.Points)
 	}
+	// The items point into two arrays: an interface holding a pointer
+	// needs no allocation of its own.
 	items := make([]any, 0, n)
+	values := make([][4]float64, 0, n)
+	firsts := make([]opts.CustomData, len(bands))
 	for k, b := range bands {
 		for i, p := range b.Points {
-			v := [4]float64{p[0], p[1], p[2], float64(k)}
+			values = append(values, [4]float64{p[0], p[1], p[2], float64(k)})
+			v := &values[len(values)-1]
 			if i > 0 {
 				items = append(items, v)
 				continue
 			}
-			items = append(items, opts.CustomData{Value: v, ItemStyle: &opts.ItemStyle{Color: b.Color}})
+			firsts[k] = opts.CustomData{Value: v, ItemStyle: &opts.ItemStyle{Color: b.Color}}
+			items = append(items, &firsts[k])
 		}
 	}
 	c.MultiSeries = append(c.MultiSeries, newSeries(types.ChartCustom, name, items, c.Animation, []charts.SeriesOpts{
