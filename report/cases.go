@@ -211,7 +211,7 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 	}
 	for ri := range rep.Runs {
 		run := &rep.Runs[ri]
-		if b.Len() >= maxMarkdownCases {
+		if b.Len() >= MaxMarkdownCaseBytes {
 			break
 		}
 		if len(rep.Runs) > 1 {
@@ -219,7 +219,7 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 		}
 		for ci := range run.Cases {
 			c := &run.Cases[ci]
-			if b.Len() >= maxMarkdownCases {
+			if b.Len() >= MaxMarkdownCaseBytes {
 				break
 			}
 			written++
@@ -259,12 +259,6 @@ func (s CasesSection) Markdown(w io.Writer, rep *Report) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
-// maxMarkdownCases bounds the bytes of case tables in the Markdown summary:
-// past it the remaining cases are only counted, so that the summary of a
-// large results set still fits a pull-request comment (GitHub takes 65,536
-// characters).
-const maxMarkdownCases = 40 << 10
 
 // WarningsSection lists every warning with its file and line.
 type WarningsSection struct{}

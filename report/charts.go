@@ -322,6 +322,56 @@ func AddLine(line *charts.Line, name string, data []opts.LineData, options ...ch
 	line.MultiSeries = append(line.MultiSeries, newSeries(types.ChartLine, name, data, line.Animation, options))
 }
 
+// AddPoints adds a line series of plain [x, y] points to line, as
+// AddLine does: the form for a curve none of whose points is styled on
+// its own (a projection, say). echarts reads [x, y] as it reads {value:
+// [x, y]}; the plain pairs are half the bytes of opts.LineData and are
+// written without a reflective walk over each point's struct.
+func AddPoints(line *charts.Line, name string, points [][2]float64, options ...charts.SeriesOpts) {
+	line.MultiSeries = append(line.MultiSeries, newSeries(types.ChartLine, name, points, line.Animation, options))
+}
+
+// A Band is the interval band of one curve, filled in Color: its points
+// are [x, lo, hi], ascending in x.
+type Band struct {
+	Color  string
+	Points [][3]float64
+}
+
+// AddBands adds bands to c as one custom series, named name, with the id
+// "band:" + id, which the page draws as one polygon per band (see bands
+// in page.js). Its items are [x, lo, hi, k] for the k-th band; the first
+// item of each band is an object that also carries the band's colour, the
+// others are plain arrays. One series holds every band: a series per
+// band would cost as much as its curve again.
+func AddBands(c *charts.Custom, name, id string, bands []Band) {
+	n := 0
+	for _, b := range bands {
+		n += len(b.Points)
+	}
+	// The items point into two arrays: an interface holding a pointer
+	// needs no allocation of its own.
+	items := make([]any, 0, n)
+	values := make([][4]float64, 0, n)
+	firsts := make([]opts.CustomData, len(bands))
+	for k, b := range bands {
+		for i, p := range b.Points {
+			values = append(values, [4]float64{p[0], p[1], p[2], float64(k)})
+			v := &values[len(values)-1]
+			if i > 0 {
+				items = append(items, v)
+				continue
+			}
+			firsts[k] = opts.CustomData{Value: v, ItemStyle: &opts.ItemStyle{Color: b.Color}}
+			items = append(items, &firsts[k])
+		}
+	}
+	c.MultiSeries = append(c.MultiSeries, newSeries(types.ChartCustom, name, items, c.Animation, []charts.SeriesOpts{
+		charts.WithEncodeOpts(opts.Encode{X: 0, Y: []int{1, 2}}),
+		charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Id = "band:" + id }),
+	}))
+}
+
 // newSeries returns a series of type typ as go-echarts' AddSeries methods
 // build it: the chart's animation setting and the options applied.
 func newSeries(typ, name string, data any, animation types.Bool, options []charts.SeriesOpts) charts.SingleSeries {

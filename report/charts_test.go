@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -35,6 +36,41 @@ func TestAddLine(t *testing.T) {
 		if diff := cmp.Diff(want.JSON(), got.JSON()); diff != "" {
 			t.Errorf("animation %v: chart options (-want +got):\n%s", animation, diff)
 		}
+	}
+}
+
+// TestAddBands checks the series report.AddBands builds, the form the
+// page's bands script reads: one custom series of id "band:ID", items
+// [x, lo, hi, k] for the k-th band, each band's first item an object with
+// its colour and the others plain arrays.
+func TestAddBands(t *testing.T) {
+	c := report.NewWhiskers()
+	report.AddBands(c, "95% bands", "r1-c1", []report.Band{
+		{Color: "#5470c6", Points: [][3]float64{{1, 1, 1}, {2, 1, 1.5}}},
+		{Color: "#ee6666", Points: [][3]float64{{1, 2, 2}}},
+	})
+	js, err := json.Marshal(c.MultiSeries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"name":"95% bands","type":"custom","id":"band:r1-c1","data":[` +
+		`{"value":[1,1,1,0],"itemStyle":{"color":"#5470c6"}},[2,1,1.5,0],` +
+		`{"value":[1,2,2,1],"itemStyle":{"color":"#ee6666"}}],"encode":{"x":0,"y":[1,2]}}]`
+	if diff := cmp.Diff(want, string(js)); diff != "" {
+		t.Errorf("bands series (-want +got):\n%s", diff)
+	}
+}
+
+// TestAddPoints checks that report.AddPoints builds the series AddLine
+// builds, with plain [x, y] points for data.
+func TestAddPoints(t *testing.T) {
+	style := []charts.SeriesOpts{charts.WithLineStyleOpts(opts.LineStyle{Type: "dotted"})}
+	want, got := report.NewLine(), report.NewLine()
+	report.AddLine(want, "m", []opts.LineData{{Value: []float64{1, 2}}}, style...)
+	report.AddPoints(got, "m", [][2]float64{{1, 2}}, style...)
+	want.MultiSeries[0].Data = [][2]float64{{1, 2}}
+	if diff := cmp.Diff(want.JSON(), got.JSON()); diff != "" {
+		t.Errorf("chart options (-want +got):\n%s", diff)
 	}
 }
 

@@ -85,9 +85,10 @@
 //     [Execute], [MarkdownText], the number formats ([FormatValue],
 //     [FormatEstimate], [FormatPercent], [FormatFraction]) and the chart
 //     builders on go-echarts ([NewLine], [NewBar], [NewBoxPlot],
-//     [ChartGlobals], [AddLine], [AddIdeal], [NewWhiskers],
-//     [AddWhiskers], [NewChart]), which build the charts as go-echarts'
-//     own constructors do, without their reflective defaults per chart;
+//     [ChartGlobals], [AddLine], [AddPoints], [AddIdeal], [NewWhiskers],
+//     [AddWhiskers], [AddBands], [NewChart]), which build the charts as
+//     go-echarts' own constructors do, without their reflective defaults
+//     per chart;
 //   - when it draws on the cases' speedup charts, a DecorateSpeedup
 //     method on the Analysis ([SpeedupDecorator]): [CasesSection] calls
 //     it for every case, as report/fits does for its projections;

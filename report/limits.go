@@ -13,6 +13,13 @@ import (
 // every case.
 const MaxHTMLCases = 1000
 
+// MaxMarkdownCaseBytes bounds the bytes of the case tables of a section of
+// the Markdown summary (the cases', the fits'): past it the remaining
+// cases are only counted, so that the summary of a large results set stays
+// near the size of a pull-request comment (GitHub takes 65,536
+// characters) instead of growing with the cases.
+const MaxMarkdownCaseBytes = 40 << 10
+
 // MaxHTMLWarnings bounds the warnings listed on the page; report.json
 // lists them all.
 const MaxHTMLWarnings = 1000

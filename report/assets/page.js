@@ -20,19 +20,22 @@
     };
   }
   // bands returns the drawing of a custom series whose id starts with
-  // "band:" and whose items are [x, lo, hi, group], each group's items
-  // together and ascending in x: one polygon between lo and hi per group,
-  // drawn with its first item in the item's colour, such as the interval
-  // bands of projected curves.
+  // "band:" and whose items are [x, lo, hi, group] (or {value: [x, lo, hi,
+  // group], ...}), each group's items together and ascending in x: one
+  // polygon between lo and hi per group, drawn with its first item in the
+  // item's colour, such as the interval bands of projected curves.
   function bands(data) {
+    function value(j) {
+      return Array.isArray(data[j]) ? data[j] : data[j].value;
+    }
     return function (params, api) {
-      var i = params.dataIndex, g = data[i].value[3];
-      if (i > 0 && data[i - 1].value[3] === g) {
+      var i = params.dataIndex, g = value(i)[3];
+      if (i > 0 && value(i - 1)[3] === g) {
         return null;
       }
       var lower = [], upper = [];
-      for (var j = i; j < data.length && data[j].value[3] === g; j++) {
-        var v = data[j].value;
+      for (var j = i; j < data.length && value(j)[3] === g; j++) {
+        var v = value(j);
         lower.push(api.coord([v[0], v[1]]));
         upper.unshift(api.coord([v[0], v[2]]));
       }

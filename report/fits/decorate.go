@@ -40,7 +40,7 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 		}
 	}
 	drawn := false
-	var bands []opts.CustomData
+	var bands []report.Band
 	for i, tm := range sc.Table.Models {
 		m := fc.model(tm.Model)
 		if m == nil {
@@ -55,18 +55,17 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 		if sc.VsBaseline {
 			ref = base
 		}
-		line := make([]opts.LineData, 0, len(proj))
-		band := make([]opts.CustomData, 0, len(proj))
-		style := &opts.ItemStyle{Color: report.ModelColor(i)}
+		line := make([][2]float64, 0, len(proj))
+		band := make([][3]float64, 0, len(proj))
 		for _, p := range proj {
 			v, lo, hi, ok := chartValue(law, p, own, ref)
 			if !ok {
 				continue
 			}
 			x := float64(p.N)
-			line = append(line, opts.LineData{Value: []float64{x, report.Round(v)}})
+			line = append(line, [2]float64{x, report.Round(v)})
 			if lo > 0 && hi >= lo {
-				band = append(band, opts.CustomData{Value: []float64{x, report.Round(lo), report.Round(hi), float64(i)}, ItemStyle: style})
+				band = append(band, [3]float64{x, report.Round(lo), report.Round(hi)})
 			}
 		}
 		if len(line) == 0 {
@@ -94,19 +93,14 @@ func (a *Analysis) DecorateSpeedup(sc *report.SpeedupChart) {
 			}))
 			drawn = true
 		}
-		report.AddLine(sc.Line, name, line, options...)
+		report.AddPoints(sc.Line, name, line, options...)
 		sc.Series = append(sc.Series, name)
 		if len(band) == len(line) {
-			bands = append(bands, band...)
+			bands = append(bands, report.Band{Color: color, Points: band})
 		}
 	}
 	if len(bands) > 0 {
-		// Every model's band is one custom series, drawn by the page's
-		// script as one polygon per model (see bands in page.js): a
-		// series per model would cost as much as its curve again.
-		sc.Custom.AddSeries("95% bands", bands,
-			charts.WithEncodeOpts(opts.Encode{X: 0, Y: []int{1, 2}}),
-			charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Id = "band:" + sc.Case.ID }))
+		report.AddBands(sc.Custom, "95% bands", sc.Case.ID, bands)
 	}
 	if drawn {
 		// Three series more per model: one scrolling row of legend.

@@ -329,7 +329,8 @@ func TestProjection(t *testing.T) {
 		Series []struct {
 			Name, Type, ID string
 			LineStyle      struct{ Type string }
-			Data           []struct{ Value []float64 }
+			ItemStyle      struct{ Color string }
+			Data           []chartItem
 		}
 	}
 	if err := json.Unmarshal(js, &o); err != nil {
@@ -339,6 +340,7 @@ func TestProjection(t *testing.T) {
 		t.Errorf("axes %+v %+v, want log axes up to 128 cores", o.XAxis, o.YAxis)
 	}
 	bands := 0
+	var lineColors, bandColors []string
 	for _, s := range o.Series {
 		switch {
 		case strings.HasSuffix(s.Name, "projected") && s.Type == "line":
@@ -348,11 +350,18 @@ func TestProjection(t *testing.T) {
 			if last := s.Data[len(s.Data)-1].Value; last[0] != 128 {
 				t.Errorf("%s ends at %v, want 128 cores", s.Name, last)
 			}
+			lineColors = append(lineColors, s.ItemStyle.Color)
 		case strings.HasPrefix(s.ID, "band:"):
 			bands++
-			for _, d := range s.Data {
+			for i, d := range s.Data {
 				if !(d.Value[1] > 0 && d.Value[1] <= d.Value[2]) {
 					t.Errorf("%s: band item %v", s.Name, d.Value)
+				}
+				// The page fills each group in its first item's colour.
+				if i == 0 || s.Data[i-1].Value[3] != d.Value[3] {
+					bandColors = append(bandColors, d.Color)
+				} else if d.Color != "" {
+					t.Errorf("%s: item %d, not its group's first, has the colour %s", s.Name, i, d.Color)
 				}
 			}
 		}
@@ -360,12 +369,35 @@ func TestProjection(t *testing.T) {
 	if bands != 1 {
 		t.Errorf("%d band series, want 1 for both models", bands)
 	}
+	if !slices.Equal(bandColors, lineColors) {
+		t.Errorf("the bands' colours %q, want their curves' %q", bandColors, lineColors)
+	}
 	// The efficiency chart is left as it was.
 	for _, s := range chs[1].Series {
 		if strings.Contains(s, "projected") {
 			t.Errorf("efficiency chart has %q", s)
 		}
 	}
+}
+
+// A chartItem is an item of a chart series' data: [x, y, ...] or {value:
+// [x, y, ...], itemStyle: {color: ...}}, as echarts reads both.
+type chartItem struct {
+	Value []float64
+	Color string
+}
+
+func (it *chartItem) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &it.Value); err == nil {
+		return nil
+	}
+	var o struct {
+		Value     []float64
+		ItemStyle struct{ Color string }
+	}
+	err := json.Unmarshal(b, &o)
+	it.Value, it.Color = o.Value, o.ItemStyle.Color
+	return err
 }
 
 // TestBox checks the box plot's summary of samples with an outlier.
@@ -422,32 +454,49 @@ func TestNoFits(t *testing.T) {
 	}
 }
 
-// TestSectionBounded: the section draws the fits of the cases the page
+// TestSectionBounded: the page draws the fits of the cases the page
 // draws, the first report.MaxHTMLCases, and says that report.json holds
-// the rest, in HTML and Markdown alike.
+// the rest; the Markdown stops after report.MaxMarkdownCaseBytes of case
+// tables, as the cases section's does, and says where the rest are.
 func TestSectionBounded(t *testing.T) {
-	n := report.MaxHTMLCases + 3
-	var b strings.Builder
-	b.WriteString("ncpu: 2\n")
-	for i := range n {
-		fmt.Fprintf(&b, "BenchmarkCase%d/model=serial \t 100 \t %d ns/op\n", i, 1000+i)
-	}
-	rep := analyzeText(t, b.String())
-	if got := len(fits.From(rep).Runs[0].Cases); got != n {
-		t.Errorf("the analysis holds %d cases, want all %d", got, n)
-	}
-	html, _ := sectionHTML(t, rep)
-	if got := strings.Count(html, "Fitted on N = "); got != report.MaxHTMLCases {
-		t.Errorf("the page shows %d cases' fits, want %d", got, report.MaxHTMLCases)
-	}
-	if want := fmt.Sprintf("first %d of the %d cases&#39; fits", report.MaxHTMLCases, n); !strings.Contains(html, want) {
-		t.Errorf("the page does not say what it left out (%q)", want)
-	}
-	md := sectionMarkdown(t, rep)
-	if got := strings.Count(md, "\n#### "); got != report.MaxHTMLCases {
-		t.Errorf("the Markdown shows %d cases' fits, want %d", got, report.MaxHTMLCases)
-	}
-	if want := fmt.Sprintf("The first %d of the %d cases' fits are shown", report.MaxHTMLCases, n); !strings.Contains(md, want) {
-		t.Errorf("the Markdown does not say what it left out (%q)", want)
+	for _, tc := range []struct {
+		name  string
+		cases int
+		where string // where the Markdown sends the reader for the rest
+	}{
+		{"over the page's bound", report.MaxHTMLCases + 3, "report.json holds them all"},
+		{"under the page's bound", 300, "report.html shows them all"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("ncpu: 2\n")
+			for i := range tc.cases {
+				fmt.Fprintf(&b, "BenchmarkCase%d/model=serial \t 100 \t %d ns/op\n", i, 1000+i)
+			}
+			rep := analyzeText(t, b.String())
+			if got := len(fits.From(rep).Runs[0].Cases); got != tc.cases {
+				t.Errorf("the analysis holds %d cases, want all %d", got, tc.cases)
+			}
+			html, _ := sectionHTML(t, rep)
+			shown := min(tc.cases, report.MaxHTMLCases)
+			if got := strings.Count(html, "Fitted on N = "); got != shown {
+				t.Errorf("the page shows %d cases' fits, want %d", got, shown)
+			}
+			if want := fmt.Sprintf("first %d of the %d cases&#39; fits", report.MaxHTMLCases, tc.cases); strings.Contains(html, want) != (tc.cases > report.MaxHTMLCases) {
+				t.Errorf("the page says %q: %v, want %v", want, !(tc.cases > report.MaxHTMLCases), tc.cases > report.MaxHTMLCases)
+			}
+			md := sectionMarkdown(t, rep)
+			written := strings.Count(md, "\n#### ")
+			if written == 0 || written >= tc.cases {
+				t.Errorf("the Markdown shows %d of %d cases' fits, want some and not all", written, tc.cases)
+			}
+			// The last case begins below the bound.
+			if last := strings.LastIndex(md, "\n#### "); last > report.MaxMarkdownCaseBytes+1<<10 {
+				t.Errorf("the Markdown's last case begins at byte %d, past the bound of %d", last, report.MaxMarkdownCaseBytes)
+			}
+			if want := fmt.Sprintf("The first %d of the %d cases' fits are shown; %s.", written, tc.cases, tc.where); !strings.Contains(md, want) {
+				t.Errorf("the Markdown does not say what it left out (%q):\n%s", want, md[max(0, len(md)-300):])
+			}
+		})
 	}
 }

@@ -478,7 +478,8 @@ func boxChart(c *Case) report.Chart {
 }
 
 // Markdown implements report.Section: per case, the note, the parameters
-// and the COST table.
+// and the COST table, for the cases that fit in
+// [report.MaxMarkdownCaseBytes]; the rest are counted.
 func (Section) Markdown(w io.Writer, rep *report.Report) error {
 	a := From(rep)
 	if a == nil {
@@ -486,6 +487,9 @@ func (Section) Markdown(w io.Writer, rep *report.Report) error {
 	}
 	var b strings.Builder
 	b.WriteString("Fitted on the core counts that are not oversubscribed, with 95% bootstrap intervals: Amdahl's serial fraction s, the USL's contention σ and coherency κ (N* only where κ's interval excludes 0), the projected speedup S(N), and COST against the reference model's best.\n\n")
+	// As the cases section's, the tables stop at MaxMarkdownCaseBytes,
+	// and never go past the cases the page draws.
+	start := b.Len()
 	written, total := 0, 0
 	for ri := range a.Runs {
 		r := &a.Runs[ri]
@@ -494,8 +498,7 @@ func (Section) Markdown(w io.Writer, rep *report.Report) error {
 			if len(c.Models) == 0 {
 				continue
 			}
-			// As on the page, the first MaxHTMLCases cases.
-			if total++; written == report.MaxHTMLCases {
+			if total++; written == report.MaxHTMLCases || b.Len()-start >= report.MaxMarkdownCaseBytes {
 				continue
 			}
 			written++
@@ -524,8 +527,11 @@ func (Section) Markdown(w io.Writer, rep *report.Report) error {
 			}
 		}
 	}
-	if written < total {
+	switch {
+	case written < total && total > report.MaxHTMLCases:
 		fmt.Fprintf(&b, "The first %d of the %d cases' fits are shown; report.json holds them all.\n\n", written, total)
+	case written < total:
+		fmt.Fprintf(&b, "The first %d of the %d cases' fits are shown; report.html shows them all.\n\n", written, total)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -194,8 +194,10 @@ type Amdahl struct {
 	// on the measured points; the fit is then the best point it reached.
 	Converged bool `json:"converged"`
 	// Projection evaluates the fitted law at Options.Project, with its
-	// pointwise interval.
-	Projection []Projected `json:"projection"`
+	// pointwise interval. It is left out of JSON, where it would be the
+	// largest part of the fit and says nothing S does not: S(N) =
+	// N/(1 + s(N - 1)), its interval [S(N) at s's Hi, S(N) at s's Lo].
+	Projection []Projected `json:"-"`
 }
 
 // A USL is a fit of Gunther's Universal Scalability Law X(N) = lambda N /

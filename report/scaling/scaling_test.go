@@ -261,6 +261,14 @@ func TestTwoCoreCounts(t *testing.T) {
 			t.Errorf("projection at %d = %+v", p.N, p)
 		}
 	}
+	// It follows from s exactly, so JSON leaves it out.
+	js, err := json.Marshal(am)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(am.Projection) == 0 || strings.Contains(string(js), "projection") {
+		t.Errorf("%d projected points; JSON %s, want none there", len(am.Projection), js)
+	}
 }
 
 func TestNoOneCorePoint(t *testing.T) {
