@@ -19,8 +19,11 @@ import (
 //
 //   - by a [BareServer], a plain HTTP/1.1 server that does nothing else,
 //     for the clients that speak HTTP/1.1;
-//   - by [Server] at /_bare/delay/{seconds}, through net/http's server,
-//     for the clients that need more than HTTP/1.1 (h2c).
+//   - by [Server] at [BareBase]/delay/{seconds}, through net/http's
+//     server, for the clients that need more than HTTP/1.1 (h2c).
+//
+// On both, [DelayURL] builds the endpoint's URL: from the BareServer's base
+// URL, or from the Server's followed by BareBase.
 //
 // BenchmarkInflight sends its requests there: on a 2-core machine the
 // server shares the cores with the client it serves, and what the server
@@ -29,9 +32,10 @@ import (
 // from /proc): 76 µs through go-httpbin's /delay, 45 µs through net/http
 // with the bare handler, 18 µs on a BareServer.
 const (
-	// BarePrefix is the path of the bare endpoint on a [Server]; on a
-	// [BareServer] it is /delay/.
-	BarePrefix = "/_bare/delay/"
+	// BareBase is the path under which a [Server] serves the bare
+	// endpoint, as /_bare/delay/{seconds}; a [BareServer] serves it at
+	// /delay/{seconds}.
+	BareBase = "/_bare"
 	// MaxBareDelay is the longest delay the bare endpoint waits, as
 	// go-httpbin's default limit.
 	MaxBareDelay = 10 * time.Second
@@ -79,8 +83,9 @@ func (s *Server) bareDelay(w http.ResponseWriter, r *http.Request) {
 // [Server]'s counters. A connection is one goroutine and a 1 KB read
 // buffer: no background read while a request waits (a client that leaves
 // is noticed only if writing the answer fails; such a request, and one
-// that Close abandons, counts as Canceled), no timeouts, no request bodies (a request with one is answered 400 and its
-// connection closed), no pipelining beyond what arrives in order.
+// that Close abandons, counts as Canceled), no timeouts, no request
+// bodies (a request with one is answered 400 and its connection closed),
+// no pipelining beyond what arrives in order.
 type BareServer struct {
 	counts *Server
 

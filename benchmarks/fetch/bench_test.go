@@ -109,9 +109,14 @@ const benchTimeout = 2 * time.Minute
 // delayURLs returns n URLs of the delay endpoint, told apart by an id (the
 // seed's /get?id=i): the server ignores it.
 func delayURLs(d time.Duration, n int) []string {
+	return withIDs(fetch.DelayURL(baseURL, d), n)
+}
+
+// withIDs returns n copies of url told apart by an id, ?id=i.
+func withIDs(url string, n int) []string {
 	urls := make([]string, n)
 	for i := range urls {
-		urls[i] = fmt.Sprintf("%s?id=%d", fetch.DelayURL(baseURL, d), i)
+		urls[i] = url + "?id=" + strconv.Itoa(i)
 	}
 	return urls
 }
@@ -201,7 +206,7 @@ func mustMap(b *testing.B, m models.Model, job models.Job[string, int], urls []s
 // over a few connections, and the lean HTTP/1.1 client.
 //
 // The requests go to the bare delay endpoint (see inflightURLs and
-// fetch.BarePrefix), not to httpbin's /delay: the seed's requests wait on
+// fetch.BareBase), not to httpbin's /delay: the seed's requests wait on
 // a server elsewhere, but here the server shares the machine's cores with
 // the client, and every microsecond it spends on a request delays the
 // answers the client waits for. httpbin's JSON echo of each request
@@ -251,7 +256,7 @@ func BenchmarkInflight(b *testing.B) {
 }
 
 // inflightURLs returns the n URLs of BenchmarkInflight on a transport: the
-// bare delay endpoint (see fetch.BarePrefix), on the bare server for the
+// bare delay endpoint (see fetch.BareBase), on the bare server for the
 // HTTP/1.1 transports and through net/http's server for h2c; httpbin's
 // /delay when CONCBENCH_FETCH_URL names another server. Each is told apart
 // by an id, as delayURLs does.
@@ -259,16 +264,11 @@ func inflightURLs(kind fetch.Transport, d time.Duration, n int) []string {
 	if server == nil {
 		return delayURLs(d, n)
 	}
-	base := server.Bare + "/delay/"
+	base := server.Bare
 	if kind == fetch.H2CTransport {
-		base = server.URL + fetch.BarePrefix
+		base = server.URL + fetch.BareBase
 	}
-	seconds := strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
-	urls := make([]string, n)
-	for i := range urls {
-		urls[i] = base + seconds + "?id=" + strconv.Itoa(i)
-	}
-	return urls
+	return withIDs(fetch.DelayURL(base, d), n)
 }
 
 // benchInflight sends urls all at once on a client of the given kind,

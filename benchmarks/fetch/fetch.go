@@ -8,7 +8,7 @@
 //     /status/{code}, ...) with counters (requests in flight and the most
 //     reached, connections open, requests the client abandoned) and two
 //     faults, and [BareServer], which serves only the delay and spends as
-//     little as an HTTP/1.1 server can on it (see [BarePrefix]). The
+//     little as an HTTP/1.1 server can on it (see [BareBase]). The
 //     benchmarks run both in a child process ([StartServer],
 //     [ServeProcess]) so that the client alone is measured, and read
 //     their counters through a control listener of its own.

@@ -51,7 +51,7 @@ type Stats struct {
 //	                       (RST_STREAM), the connection's other requests
 //	                       going on
 //
-// and the bare delay endpoint (see [BarePrefix]):
+// and the bare delay endpoint (see [BareBase]):
 //
 //	/_bare/delay/{seconds} waits, and answers a few bytes
 //
@@ -85,7 +85,7 @@ func NewServer() *Server {
 	s.mux.Handle("/", httpbin.New())
 	s.mux.HandleFunc("/_fault/status/{code}", s.faultStatus)
 	s.mux.HandleFunc("/_fault/reset", s.faultReset)
-	s.mux.HandleFunc(BarePrefix+"{seconds}", s.bareDelay)
+	s.mux.HandleFunc(BareBase+"/delay/{seconds}", s.bareDelay)
 	return s
 }
 

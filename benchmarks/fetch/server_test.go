@@ -79,9 +79,9 @@ func TestServerRequests(t *testing.T) {
 		{"fault bad status", "GET", data.URL + "/_fault/status/abc", 400, "want a code"},
 		{"fault bad inflight", "GET", data.URL + "/_fault/status/500?inflight=0", 400, "want a positive integer"},
 		{"httpbin", "GET", data.URL + "/delay/0.001", 200, `"url"`},
-		{"bare delay", "GET", data.URL + fetch.BarePrefix + "0.001?id=7", 200, "ok\n"},
-		{"bare delay too long", "GET", data.URL + fetch.BarePrefix + "11", 400, "want seconds from 0 to 10"},
-		{"bare delay not a number", "GET", data.URL + fetch.BarePrefix + "soon", 400, `delay "soon"`},
+		{"bare delay", "GET", fetch.DelayURL(data.URL+fetch.BareBase, time.Millisecond) + "?id=7", 200, "ok\n"},
+		{"bare delay too long", "GET", fetch.DelayURL(data.URL+fetch.BareBase, 11*time.Second), 400, "want seconds from 0 to 10"},
+		{"bare delay not a number", "GET", data.URL + fetch.BareBase + "/delay/soon", 400, `delay "soon"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequestWithContext(t.Context(), tc.method, tc.url, nil)
